@@ -1,0 +1,10 @@
+module github.com/imgcdn/imgcdn
+
+go 1.26.0
+
+require (
+	github.com/anthonynsimon/bild v0.17.1
+	github.com/disintegration/imaging v1.6.2
+	github.com/google/go-cmp v0.7.0
+	golang.org/x/image v0.48.0
+)
