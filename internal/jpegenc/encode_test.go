@@ -521,14 +521,23 @@ func TestAllocs(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// A garbage collection empties the pool, and one may start during
+		// any round when other tests run in parallel: the best of a few
+		// rounds shows what a warm encoder allocates.
 		n := testing.AllocsPerRun(10, encode)
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for range 10 {
-			encode()
+		bytes := uint64(1 << 62)
+		for range 5 {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range 10 {
+				encode()
+			}
+			runtime.ReadMemStats(&after)
+			bytes = min(bytes, (after.TotalAlloc-before.TotalAlloc)/10)
+			if bytes <= 4096 {
+				break
+			}
 		}
-		runtime.ReadMemStats(&after)
-		bytes := (after.TotalAlloc - before.TotalAlloc) / 10
 		if n > 10 || bytes > 4096 {
 			t.Errorf("progressive %v: %.0f allocations, %d bytes per Encode; want at most 10 and 4096", prog, n, bytes)
 		}
