@@ -13,57 +13,52 @@ func transform(img image.Image, o op) image.Image {
 	case *image.NYCbCrA:
 		return transformNYCbCrA(m, o)
 	case *image.Gray:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewGray(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 1, o)
-		return d
+		d := image.NewGray(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 1, o)
 	case *image.Alpha:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewAlpha(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 1, o)
-		return d
+		d := image.NewAlpha(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 1, o)
 	case *image.Paletted:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewPaletted(r, m.Palette)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 1, o)
-		return d
+		d := image.NewPaletted(rotatedRect(m.Rect, o), m.Palette)
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 1, o)
 	case *image.Gray16:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewGray16(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 2, o)
-		return d
+		d := image.NewGray16(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 2, o)
 	case *image.Alpha16:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewAlpha16(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 2, o)
-		return d
+		d := image.NewAlpha16(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 2, o)
 	case *image.NRGBA:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewNRGBA(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 4, o)
-		return d
+		d := image.NewNRGBA(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 4, o)
 	case *image.RGBA:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewRGBA(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 4, o)
-		return d
+		d := image.NewRGBA(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 4, o)
 	case *image.CMYK:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewCMYK(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 4, o)
-		return d
+		d := image.NewCMYK(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 4, o)
 	case *image.NRGBA64:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewNRGBA64(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 8, o)
-		return d
+		d := image.NewNRGBA64(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 8, o)
 	case *image.RGBA64:
-		r, w, h := newRect(m.Rect, o)
-		d := image.NewRGBA64(r)
-		transformPlane(d.Pix, d.Stride, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 8, o)
-		return d
+		d := image.NewRGBA64(rotatedRect(m.Rect, o))
+		return movePix(d, d.Pix, d.Stride, m.Rect, m.Pix, m.Stride, 8, o)
 	}
 	return transform(ToNRGBA(img), o)
+}
+
+// movePix transforms the pixels of a packed image whose bounds are r into
+// d's buffer, and returns d.
+func movePix(d image.Image, dst []byte, dstStride int, r image.Rectangle, src []byte, srcStride, bpp int, o op) image.Image {
+	// A packed image's Pix starts at its Rect.Min (PixOffset(Min) is 0).
+	transformPlane(dst, dstStride, src, srcStride, r.Dx(), r.Dy(), bpp, o)
+	return d
+}
+
+// rotatedRect returns the bounds, at the origin, of an image with bounds r
+// after o.
+func rotatedRect(r image.Rectangle, o op) image.Rectangle {
+	d, _, _ := newRect(r, o)
+	return d
 }
 
 // newRect returns the bounds of the transformed image (at the origin) and the
