@@ -152,7 +152,7 @@ func applyStep(img image.Image, s Step, o *Options) (image.Image, error) {
 		if err := checkSize(out, o); err != nil {
 			return nil, err
 		}
-		img = effect.Rotate(n, float64(s.Rotate), background(s))
+		img = effect.Rotate(n, float64(s.Rotate), fill(s, n))
 	}
 	switch s.Flip {
 	case FlipHorizontal:
@@ -226,8 +226,8 @@ func applyGeometry(img image.Image, s Step, o *Options) (image.Image, error) {
 		img = subImage(img, crop)
 	}
 	if p.Pads() {
-		bg := background(s)
-		img = effect.Pad(toNRGBA(img), p.Canvas.X, p.Canvas.Y, p.Offset.X, p.Offset.Y, bg)
+		n := toNRGBA(img)
+		img = effect.Pad(n, p.Canvas.X, p.Canvas.Y, p.Offset.X, p.Offset.Y, fill(s, n))
 	}
 	return img, nil
 }
@@ -277,12 +277,17 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 	return img
 }
 
-// background returns the step's bg- colour, or the default (opaque black).
-func background(s Step) color.NRGBA {
-	if !s.Background.Set {
-		return defaultBackground
+// fill returns the colour of padding and rotation corners around img: the
+// step's bg- colour; without one, transparent when img has transparency
+// (so that a transparent image stays so) and opaque black otherwise.
+func fill(s Step, img image.Image) color.NRGBA {
+	switch {
+	case s.Background.Set:
+		return nrgba(s.Background)
+	case hasAlpha(img):
+		return color.NRGBA{}
 	}
-	return nrgba(s.Background)
+	return defaultBackground
 }
 
 // nrgba converts a URL colour to a straight-alpha colour.

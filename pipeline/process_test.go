@@ -261,6 +261,10 @@ func TestProcessPixels(t *testing.T) {
 		{"flatten default black", hole, "f-jpg,q-100", 20, 20, []probe{{1, 1, color.NRGBA{0, 0, 0, 255}}, {10, 10, green}}},
 		{"flatten white", hole, "bg-white,f-jpg,q-100", 20, 20, []probe{{1, 1, white}, {10, 10, green}}},
 		{"auto keeps alpha", hole, "", 20, 20, []probe{{1, 1, color.NRGBA{}}, {10, 10, green}}},
+		{"rotate keeps alpha", hole, "rt-45", 29, 29, []probe{{0, 0, color.NRGBA{}}, {3, 14, color.NRGBA{}}, {14, 14, green}}},
+		{"rotate transparent on bg", hole, "rt-45,bg-0000FF,f-png", 29, 29, []probe{{0, 0, blue}, {3, 14, blue}, {14, 14, green}}},
+		{"rotate opaque on black", halves, "rt-45,f-png", 43, 43, []probe{{0, 0, color.NRGBA{0, 0, 0, 255}}, {10, 21, red}, {32, 21, blue}}},
+		{"pad keeps alpha", hole, "w-40,h-20,cm-pad_resize", 40, 20, []probe{{2, 10, color.NRGBA{}}, {20, 10, green}}},
 		{"trim", hole, "t-true,f-png", 10, 10, []probe{{0, 0, green}, {9, 9, green}}},
 		{"chain order", halves, "w-20,h-20,fo-left:rt-90,f-png", 20, 20, []probe{{10, 10, red}}},
 		{"later step sees earlier result", halves, "fl-h:w-10,h-20,fo-left,f-png", 10, 20, []probe{{5, 10, blue}}},
@@ -417,4 +421,3 @@ func psnr(a, b image.Image) float64 {
 	}
 	return 10 * math.Log10(255*255/mse)
 }
-
