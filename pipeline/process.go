@@ -107,10 +107,15 @@ func (c Chain) checkProcessable() error {
 
 // decodeHint returns the smallest decoded size the chain needs, so that a
 // decoder able to decode at a reduced scale can do so. Only a first step
-// that scales the whole source down without trimming allows it.
+// that scales down and whose geometry does not depend on source pixel
+// coordinates (no trim, extract or fractional size) allows it.
 func decodeHint(c Chain, src image.Point) codec.DecodeHint {
 	full := codec.DecodeHint{Width: src.X, Height: src.Y}
-	if len(c) == 0 || c[0].Trim.On || c[0].CropMode == CropModeExtract || c[0].CropMode == CropModePadExtract {
+	if len(c) == 0 {
+		return full
+	}
+	if s := c[0]; s.Trim.On || s.CropMode == CropModeExtract || s.CropMode == CropModePadExtract ||
+		s.Width.Fraction > 0 || s.Height.Fraction > 0 {
 		return full
 	}
 	p, err := PlanStep(src, c[0])

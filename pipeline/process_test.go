@@ -421,3 +421,29 @@ func psnr(a, b image.Image) float64 {
 	}
 	return 10 * math.Log10(255*255/mse)
 }
+
+func TestDecodeHint(t *testing.T) {
+	src := image.Pt(4000, 6000)
+	tests := map[string]struct {
+		tr   string
+		w, h int
+	}{
+		"no steps":          {"", 4000, 6000},
+		"downscale":         {"w-400", 401, 601},
+		"crop":              {"w-400,h-400", 401, 601},
+		"upscale":           {"w-8000", 4000, 6000},
+		"fraction":          {"w-0.1", 4000, 6000},
+		"extract":           {"w-400,h-400,cm-extract", 4000, 6000},
+		"trim":              {"t-true,w-400", 4000, 6000},
+		"later steps only":  {"rt-90:w-400", 4000, 6000},
+		"first step counts": {"w-400:w-4000", 401, 601},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := decodeHint(mustParse(t, tc.tr), src)
+			if got.Width != tc.w || got.Height != tc.h {
+				t.Errorf("decodeHint(%q) = %dx%d, want %dx%d", tc.tr, got.Width, got.Height, tc.w, tc.h)
+			}
+		})
+	}
+}
