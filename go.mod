@@ -8,3 +8,8 @@ require (
 	github.com/google/go-cmp v0.7.0
 	golang.org/x/image v0.48.0
 )
+
+require (
+	github.com/maypok86/otter/v2 v2.4.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
+)

@@ -162,3 +162,13 @@ func fromCodec(f codec.Format) Format {
 	}
 	return FormatAuto
 }
+
+// CanEncode reports whether Process can write images in format f today:
+// JPEG, PNG and GIF.
+func CanEncode(f Format) bool {
+	switch f {
+	case FormatJPEG, FormatPNG, FormatGIF:
+		return true
+	}
+	return false
+}
