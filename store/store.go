@@ -38,6 +38,12 @@ type Info struct {
 
 // Store is a source of objects addressed by slash-separated keys such as
 // "photos/cat.jpg". Implementations are safe for concurrent use.
+//
+// Every method honours its context: called with a context that is already
+// done, it fails with an error matching the context's error, even in a store
+// that could answer from memory, so a cancelled request does no more work
+// whichever store serves it. The storetest package checks this, with the
+// rest of the contract, for every implementation.
 type Store interface {
 	// Open returns the object's content and its Info. The caller closes
 	// the reader. A missing object is an error matching ErrNotExist.
