@@ -6,10 +6,7 @@ require (
 	github.com/anthonynsimon/bild v0.17.1
 	github.com/disintegration/imaging v1.6.2
 	github.com/google/go-cmp v0.7.0
+	github.com/maypok86/otter/v2 v2.4.0
 	golang.org/x/image v0.48.0
-)
-
-require (
-	github.com/maypok86/otter/v2 v2.4.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
+	golang.org/x/sync v0.25.0
 )
