@@ -19,7 +19,9 @@ func TestServer(t *testing.T) {
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	log := slog.New(slog.DiscardHandler)
-	go func() { done <- run(ctx, config{addr: "127.0.0.1:0", prefix: "/img", cacheDir: t.TempDir()}, log, ready) }()
+	go func() {
+		done <- run(ctx, config{addr: "127.0.0.1:0", prefix: "/img", cacheDir: t.TempDir()}, log, ready)
+	}()
 	var addr string
 	select {
 	case addr = <-ready:
