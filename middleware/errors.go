@@ -73,7 +73,7 @@ func classify(err error) (status int, msg string) {
 		return http.StatusBadRequest, "invalid image path"
 	case errors.Is(err, store.ErrNotExist):
 		return http.StatusNotFound, "image not found"
-	case errors.Is(err, pipeline.ErrSourceTooLarge):
+	case errors.Is(err, pipeline.ErrSourceTooLarge), errors.Is(err, store.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "source image too large"
 	case errors.Is(err, pipeline.ErrOutputTooLarge):
 		return http.StatusUnprocessableEntity, "output image too large"
