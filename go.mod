@@ -10,3 +10,11 @@ require (
 	golang.org/x/image v0.48.0
 	golang.org/x/sync v0.25.0
 )
+
+require (
+	github.com/deepteams/webp v1.2.8 // indirect
+	github.com/ebitengine/purego v0.10.1 // indirect
+	github.com/gen2brain/avif v0.6.0 // indirect
+	github.com/tetratelabs/wazero v1.12.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)

@@ -41,6 +41,12 @@ type Image struct {
 	// Pixels (JPEG APP2 chunks, PNG iCCP, WebP ICCP), or nil. A CMYK
 	// profile is dropped, since CMYK pixels are converted to RGB.
 	ICC []byte
+	// EXIF is a copy of the embedded EXIF block, TIFF-structured (starting
+	// with "II" or "MM", without JPEG's "Exif\0\0" prefix), or nil. Its
+	// orientation tag still describes the stored, not the upright, pixels.
+	EXIF []byte
+	// XMP is a copy of the embedded XMP packet, or nil.
+	XMP []byte
 }
 
 // Decode decodes the image file b into upright pixels, within lim. It
