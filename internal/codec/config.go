@@ -68,7 +68,7 @@ type probed struct {
 // The error matches one of [ErrTooLarge] (a *[LimitError]),
 // [ErrUnsupported], [ErrUnknownFormat] or [ErrCorrupt]. With an error, the
 // Header still holds what was read: the Format once recognised, and the
-// size when the header declared one (so an AVIF file reports its size with
+// size when the header declared one (so a HEIF file reports its size with
 // ErrUnsupported, and a decompression bomb its declared size with
 // ErrTooLarge).
 //

@@ -38,14 +38,23 @@ type Image struct {
 	// else, with 16-bit samples rounded to 8 bits).
 	Pixels image.Image
 	// ICC is a copy of the embedded ICC colour profile that describes
-	// Pixels (JPEG APP2 chunks, PNG iCCP, WebP ICCP), or nil. A CMYK
-	// profile is dropped, since CMYK pixels are converted to RGB.
+	// Pixels (JPEG APP2 chunks, PNG iCCP, WebP ICCP, AVIF colr of type
+	// prof or rICC), or nil. A CMYK profile is dropped, since CMYK pixels
+	// are converted to RGB.
 	ICC []byte
 	// EXIF is a copy of the embedded EXIF block, TIFF-structured (starting
-	// with "II" or "MM", without JPEG's "Exif\0\0" prefix), or nil. Its
-	// orientation tag still describes the stored, not the upright, pixels.
+	// with "II" or "MM", without JPEG's "Exif\0\0" prefix), or nil: the
+	// first APP1 Exif segment of a JPEG, the eXIf chunk of a PNG, the EXIF
+	// chunk of a WebP (a leading "Exif\0\0" removed). A block that is not
+	// TIFF-structured, or over 4 MiB, is dropped; AVIF and the other
+	// formats give nil. Its orientation tag still describes the stored,
+	// not the upright, pixels: see exif.ResetOrientation.
 	EXIF []byte
-	// XMP is a copy of the embedded XMP packet, or nil.
+	// XMP is a copy of the embedded XMP packet, or nil: the first APP1 XMP
+	// segment of a JPEG (not the extended XMP segments), the iTXt chunk
+	// with the keyword XML:com.adobe.xmp of a PNG (inflated if
+	// compressed), the "XMP " chunk of a WebP. A packet over 4 MiB is
+	// dropped.
 	XMP []byte
 }
 
@@ -59,7 +68,12 @@ type Image struct {
 // lossy WebP is converted from its limited-range BT.601 YCbCr (with the
 // same chroma upsampling as libwebp) rather than taken as JFIF; GIF keeps
 // its first frame, laid on a transparent logical screen; animated WebP
-// keeps its first frame likewise.
+// keeps its first frame likewise. AVIF is converted by libavif (its colour
+// matrix and range as the file declares them; 10- and 12-bit samples
+// rounded to 8 bits; alpha kept) without its own orientation handling, so
+// that irot and imir are applied once, here; a file with several ipma
+// boxes of the same version and flags, which libavif refuses, is repaired
+// first.
 //
 // The error matches one of [ErrTooLarge], [ErrUnsupported],
 // [ErrUnknownFormat] or [ErrCorrupt], or is the error of ctx. A panic in a
@@ -88,6 +102,7 @@ func Decode(ctx context.Context, b []byte, lim Limits, hint DecodeHint) (*Image,
 	if p.icc != nil {
 		out.ICC = p.icc()
 	}
+	out.EXIF, out.XMP = metadata(b, p)
 	return out, nil
 }
 
@@ -113,6 +128,8 @@ func decodePixels(b []byte, p *probed) (img image.Image, err error) {
 		return decodeBMP(b, p)
 	case TIFF:
 		return decodeTIFF(b, p)
+	case AVIF:
+		return decodeAVIF(b, p)
 	}
 	return nil, unsupported(f, nil)
 }

@@ -51,10 +51,22 @@ func (f Format) String() string {
 	return "unknown"
 }
 
-// Decodable reports whether [Decode] can turn f into pixels.
+// Decodable reports whether [Decode] can turn f into pixels: JPEG, PNG,
+// GIF, WebP, BMP, TIFF and AVIF. HEIF, JPEG XL and SVG are recognised but
+// not decoded.
 func (f Format) Decodable() bool {
 	switch f {
-	case JPEG, PNG, GIF, WebP, BMP, TIFF:
+	case JPEG, PNG, GIF, WebP, BMP, TIFF, AVIF:
+		return true
+	}
+	return false
+}
+
+// Encodable reports whether [Encode] can write f: JPEG, PNG, GIF, WebP and
+// AVIF.
+func (f Format) Encodable() bool {
+	switch f {
+	case JPEG, PNG, GIF, WebP, AVIF:
 		return true
 	}
 	return false

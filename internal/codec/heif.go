@@ -54,9 +54,11 @@ func child(bs []box, typ string) ([]byte, bool) {
 
 // probeHEIF reads what an AVIF or HEIF file declares about its primary
 // image: the size from its ispe property, the orientation from its irot
-// and imir properties, and whether an alpha auxiliary image exists. It
-// leaves the size at zero when the boxes cannot be read; it never fails,
-// since these formats are reported as unsupported anyway.
+// and imir properties, an ICC profile from a colr property of type prof
+// or rICC, and whether an alpha auxiliary image exists. It leaves the size
+// at zero when the boxes cannot be read. It never fails: for AVIF, it sets
+// minBytes to the end of the item data the iloc box declares, so that a
+// truncated file is refused before the decoder allocates its pixels.
 func probeHEIF(b []byte, f Format) *probed {
 	p := &probed{h: Header{Format: f, Orientation: 1}}
 	meta, ok := child(boxes(b), "meta")
@@ -64,6 +66,9 @@ func probeHEIF(b []byte, f Format) *probed {
 		return p
 	}
 	mb := boxes(meta[4:]) // meta is a full box: version and flags first
+	if f == AVIF {
+		p.minBytes = itemDataEnd(mb)
+	}
 	primary, ok := pitm(mb)
 	if !ok {
 		return p
@@ -88,6 +93,7 @@ func probeHEIF(b []byte, f Format) *probed {
 		}
 	}
 	o := raster.OrientNormal
+	var icc []byte
 	for _, idx := range associations(ib, primary) {
 		if idx < 1 || idx > len(props) {
 			continue
@@ -107,6 +113,15 @@ func probeHEIF(b []byte, f Format) *probed {
 				// Anticlockwise quarter turns.
 				o = raster.Compose(o, [4]int{1, 8, 3, 6}[pr.payload[0]&3])
 			}
+		case "colr":
+			// An ICC profile: colour_type "prof" (restricted) or "rICC"
+			// (unrestricted), then the profile. "nclx" boxes hold
+			// code points, not a profile.
+			if len(pr.payload) > 4 && icc == nil {
+				if t := string(pr.payload[:4]); t == "prof" || t == "rICC" {
+					icc = pr.payload[4:]
+				}
+			}
 		case "imir":
 			if len(pr.payload) >= 1 {
 				// Axis 0 exchanges top and bottom, 1 left and right
@@ -116,6 +131,14 @@ func probeHEIF(b []byte, f Format) *probed {
 		}
 	}
 	p.h.Orientation = o
+	if icc != nil {
+		p.icc = func() []byte {
+			if len(icc) > maxICCBytes {
+				return nil
+			}
+			return bytes.Clone(icc)
+		}
+	}
 	return p
 }
 

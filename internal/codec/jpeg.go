@@ -13,6 +13,8 @@ type jpegMeta struct {
 	sof   byte     // SOFn marker (0xc0 baseline, 0xc2 progressive...), 0 if none
 	comps int      // number of components in the frame
 	icc   [][]byte // APP2 ICC_PROFILE chunk payloads, in file order
+	exif  []byte   // payload of the first APP1 Exif segment, after its marker
+	xmp   []byte   // payload of the first APP1 XMP segment, after its marker
 }
 
 const iccMarker = "ICC_PROFILE\x00"
@@ -46,6 +48,10 @@ func scanJPEG(b []byte) jpegMeta {
 		switch {
 		case marker == 0xe2 && bytes.HasPrefix(seg, []byte(iccMarker)) && len(m.icc) < 256:
 			m.icc = append(m.icc, seg[len(iccMarker):])
+		case marker == 0xe1 && m.exif == nil && bytes.HasPrefix(seg, []byte(exifMarker)):
+			m.exif = seg[len(exifMarker):]
+		case marker == 0xe1 && m.xmp == nil && bytes.HasPrefix(seg, []byte(xmpMarker)):
+			m.xmp = seg[len(xmpMarker):]
 		case marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc:
 			if m.sof == 0 && len(seg) >= 6 {
 				m.sof, m.comps = marker, int(seg[5])

@@ -13,8 +13,9 @@ var (
 	// The error is a *[LimitError] that says which.
 	ErrTooLarge = errors.New("image too large")
 	// ErrUnsupported means the format (or a feature of the file) was
-	// recognised but cannot be decoded here, such as AVIF, HEIF, JPEG XL,
-	// SVG, arithmetic-coded JPEG or RLE-compressed BMP.
+	// recognised but cannot be decoded here, such as HEIF, JPEG XL, SVG,
+	// arithmetic-coded JPEG or RLE-compressed BMP, or (from [Encode]) a
+	// format that is not written.
 	ErrUnsupported = errors.New("unsupported image format")
 	// ErrUnknownFormat means the bytes are not an image format this package
 	// recognises, including an empty file.
@@ -29,7 +30,7 @@ var (
 // [ErrTooLarge] with [errors.Is].
 type LimitError struct {
 	// What names the measure: "source bytes", "source pixels",
-	// "source width" or "source height".
+	// "source width", "source height", "frames" or "animation pixels".
 	What string
 	// Value is what the source has or declares.
 	Value int64

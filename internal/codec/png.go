@@ -17,6 +17,8 @@ type pngMeta struct {
 	trns, actl       bool
 	idat             int64  // total IDAT payload bytes
 	iccp             []byte // iCCP chunk data
+	exif             []byte // eXIf chunk data
+	xmp              []byte // iTXt chunk data with the XMP keyword
 }
 
 // scanPNG walks the chunks of b up to IEND. It never reads outside b and
@@ -47,6 +49,14 @@ func scanPNG(b []byte) pngMeta {
 		case "iCCP":
 			if m.iccp == nil {
 				m.iccp = data
+			}
+		case "eXIf":
+			if m.exif == nil {
+				m.exif = data
+			}
+		case "iTXt":
+			if m.xmp == nil && bytes.HasPrefix(data, []byte(pngXMPKeyword+"\x00")) {
+				m.xmp = data
 			}
 		case "IDAT":
 			m.idat += n

@@ -8,8 +8,8 @@
 // input: every offset is checked against the slice before it is used, the
 // walks over JPEG segments and PNG/RIFF chunks always move forward, only IFD0
 // is read (no chain of directories is followed), and nothing panics. The
-// functions return slices of their input rather than copies and allocate
-// nothing.
+// readers return slices of their input rather than copies and allocate
+// nothing; [ResetOrientation], the one writer, returns a new copy.
 //
 // All functions are safe for concurrent use.
 //

@@ -50,15 +50,8 @@ func Uint(b []byte, tag uint16) (uint32, bool) {
 			continue
 		}
 		typ, count := order.Uint16(e[2:4]), order.Uint32(e[4:8])
-		var size uint64
-		switch typ {
-		case 1: // BYTE
-			size = 1
-		case 3: // SHORT
-			size = 2
-		case 4: // LONG
-			size = 4
-		default:
+		size := intSize(typ)
+		if size == 0 {
 			return 0, false
 		}
 		if count == 0 {
@@ -96,4 +89,18 @@ func byteOrder(b []byte) (binary.ByteOrder, bool) {
 		return binary.BigEndian, true
 	}
 	return nil, false
+}
+
+// intSize returns the size in bytes of one value of the TIFF integer type
+// typ (BYTE, SHORT or LONG), or 0 for any other type.
+func intSize(typ uint16) uint64 {
+	switch typ {
+	case 1: // BYTE
+		return 1
+	case 3: // SHORT
+		return 2
+	case 4: // LONG
+		return 4
+	}
+	return 0
 }
