@@ -55,6 +55,9 @@ type probed struct {
 	// icc returns a copy of the ICC profile of the file, or nil. It runs
 	// only when the pixels are decoded.
 	icc func() []byte
+	// cmykICC returns a copy of the CMYK profile of a CMYK JPEG, or nil:
+	// the decoder converts the pixels to sRGB with it.
+	cmykICC func() []byte
 	// webp is the chunk layout of a WebP file.
 	webp *webpLayout
 }

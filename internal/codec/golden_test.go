@@ -3,9 +3,11 @@ package codec
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -268,8 +270,29 @@ func TestWebPAnimatedFirstFrame(t *testing.T) {
 	}
 }
 
+// withoutAPP2 returns the JPEG file b without its APP2 segments (ICC
+// profile chunks).
+func withoutAPP2(t *testing.T, b []byte) []byte {
+	t.Helper()
+	out := append([]byte(nil), b[:2]...)
+	i := 2
+	for i+4 <= len(b) && b[i] == 0xff && b[i+1] != 0xda {
+		n := int(b[i+2])<<8 | int(b[i+3])
+		if b[i+1] != 0xe2 {
+			out = append(out, b[i:i+2+n]...)
+		}
+		i += 2 + n
+	}
+	if i+4 > len(b) {
+		t.Fatal("no scan found")
+	}
+	return append(out, b[i:]...)
+}
+
+// TestCMYKMatchesImageMagick checks the conversion of CMYK without a
+// profile: the plain formula, as ImageMagick's -colorspace sRGB does it.
 func TestCMYKMatchesImageMagick(t *testing.T) {
-	b := testcorpus.Read(t, cmykFile)
+	b := withoutAPP2(t, testcorpus.Read(t, cmykFile))
 	img, err := Decode(context.Background(), b, Limits{}, DecodeHint{})
 	if err != nil {
 		t.Fatalf("Decode(%s): %v", cmykFile, err)
@@ -319,4 +342,82 @@ func psnr(a, b *image.NRGBA) float64 {
 		return math.Inf(1)
 	}
 	return 10 * math.Log10(255*255/(se/float64(n)))
+}
+
+// lcmsPatches returns the reference patches of a corpus file from the
+// LittleCMS conversions kept by the icc package: box means in the stored
+// pixel grid, of the source ("input") and converted to sRGB ("lcms").
+func lcmsPatches(t *testing.T, file string) []lcmsPatch {
+	t.Helper()
+	b, err := os.ReadFile("../icc/testdata/lcms.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Images []struct {
+			File    string      `json:"file"`
+			Patches []lcmsPatch `json:"patches"`
+		} `json:"images"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	for _, im := range d.Images {
+		if im.File == file {
+			return im.Patches
+		}
+	}
+	t.Fatalf("no reference patches for %s", file)
+	return nil
+}
+
+// lcmsPatch is one reference patch of lcms.json.
+type lcmsPatch struct {
+	X, Y, W, H int
+	Input      []float64
+	LCMS       []float64
+}
+
+// TestCMYKProfile checks that a CMYK JPEG with a profile is converted
+// through it: every patch within 1 level of LittleCMS (relative
+// colorimetric), where the plain formula is off by 20 or more.
+func TestCMYKProfile(t *testing.T) {
+	b := testcorpus.Read(t, cmykFile)
+	img, err := Decode(context.Background(), b, Limits{}, DecodeHint{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Decode(context.Background(), withoutAPP2(t, b), Limits{}, DecodeHint{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var worstPlain float64
+	for _, p := range lcmsPatches(t, cmykFile) {
+		r := image.Rect(p.X, p.Y, p.X+p.W, p.Y+p.H)
+		got, naive := boxMean(img.Pixels, r), boxMean(plain.Pixels, r)
+		for c := range 3 {
+			if d := math.Abs(got[c] - p.LCMS[c]); d > 1 {
+				t.Errorf("patch %v channel %d: %.1f, LittleCMS %.1f", r, c, got[c], p.LCMS[c])
+			}
+			worstPlain = max(worstPlain, math.Abs(naive[c]-p.LCMS[c]))
+		}
+	}
+	if worstPlain < 20 {
+		t.Errorf("the plain formula is within %.1f of LittleCMS: the patches prove nothing", worstPlain)
+	}
+}
+
+// boxMean returns the mean RGB of img over r.
+func boxMean(img image.Image, r image.Rectangle) [3]float64 {
+	var s [3]float64
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			s[0] += float64(c.R)
+			s[1] += float64(c.G)
+			s[2] += float64(c.B)
+		}
+	}
+	n := float64(r.Dx() * r.Dy())
+	return [3]float64{s[0] / n, s[1] / n, s[2] / n}
 }

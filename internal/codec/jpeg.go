@@ -6,6 +6,7 @@ import (
 	"image/jpeg"
 
 	"github.com/imgcdn/imgcdn/internal/exif"
+	"github.com/imgcdn/imgcdn/internal/icc"
 )
 
 // jpegMeta is what one walk over the segments before the first scan finds.
@@ -119,25 +120,48 @@ func probeJPEG(b []byte) (*probed, error) {
 		// progressive file, the coefficients) it declares.
 		p.minBytes = int64(cfg.Width) * int64(cfg.Height) / 512
 	}
-	cmyk := m.comps == 4
-	p.icc = func() []byte {
-		if cmyk {
-			// The pixels are converted to RGB, so a CMYK profile no
-			// longer describes them.
-			return nil
-		}
-		return jpegICC(m.icc)
+	if m.comps == 4 {
+		// The pixels are converted to sRGB, so a CMYK profile no longer
+		// describes them: the decoder uses it instead.
+		p.icc = func() []byte { return nil }
+		p.cmykICC = func() []byte { return jpegICC(m.icc) }
+	} else {
+		p.icc = func() []byte { return jpegICC(m.icc) }
 	}
 	return p, nil
 }
 
-func decodeJPEG(b []byte, _ *probed) (image.Image, error) {
+func decodeJPEG(b []byte, p *probed) (image.Image, error) {
 	img, err := jpeg.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, decodeErr(JPEG, err)
 	}
 	// *image.YCbCr and *image.Gray stay as they are. The decoder has
-	// already undone the Adobe inversion of CMYK and YCCK files, so the
-	// *image.CMYK it returns converts to RGB with the plain formula.
+	// already undone the Adobe inversion of CMYK and YCCK files. A CMYK
+	// image goes to sRGB through its embedded profile when it has one that
+	// converts; otherwise with the plain formula, which is what browsers
+	// without colour management show.
+	if c, ok := img.(*image.CMYK); ok && p != nil && p.cmykICC != nil {
+		if t := cmykTransform(p.cmykICC()); t != nil {
+			return t.CMYK(c), nil
+		}
+	}
 	return normalize(img), nil
+}
+
+// cmykTransform returns the conversion to sRGB of the CMYK profile b, or
+// nil when there is no such profile or it cannot be used.
+func cmykTransform(b []byte) *icc.Transform {
+	if b == nil {
+		return nil
+	}
+	prof, err := icc.Parse(b)
+	if err != nil || prof.ColorSpace() != icc.CMYK {
+		return nil
+	}
+	t, err := prof.ToSRGB()
+	if err != nil {
+		return nil
+	}
+	return t
 }
