@@ -3,7 +3,6 @@ package codec
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -17,6 +16,7 @@ import (
 
 	"golang.org/x/image/webp"
 
+	"github.com/imgcdn/imgcdn/internal/icc/icctest"
 	"github.com/imgcdn/imgcdn/internal/raster"
 	"github.com/imgcdn/imgcdn/internal/testcorpus"
 )
@@ -344,40 +344,6 @@ func psnr(a, b *image.NRGBA) float64 {
 	return 10 * math.Log10(255*255/(se/float64(n)))
 }
 
-// lcmsPatches returns the reference patches of a corpus file from the
-// LittleCMS conversions kept by the icc package: box means in the stored
-// pixel grid, of the source ("input") and converted to sRGB ("lcms").
-func lcmsPatches(t *testing.T, file string) []lcmsPatch {
-	t.Helper()
-	b, err := os.ReadFile("../icc/testdata/lcms.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d struct {
-		Images []struct {
-			File    string      `json:"file"`
-			Patches []lcmsPatch `json:"patches"`
-		} `json:"images"`
-	}
-	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatal(err)
-	}
-	for _, im := range d.Images {
-		if im.File == file {
-			return im.Patches
-		}
-	}
-	t.Fatalf("no reference patches for %s", file)
-	return nil
-}
-
-// lcmsPatch is one reference patch of lcms.json.
-type lcmsPatch struct {
-	X, Y, W, H int
-	Input      []float64
-	LCMS       []float64
-}
-
 // TestCMYKProfile checks that a CMYK JPEG with a profile is converted
 // through it: every patch within 1 level of LittleCMS (relative
 // colorimetric), where the plain formula is off by 20 or more.
@@ -392,7 +358,7 @@ func TestCMYKProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	var worstPlain float64
-	for _, p := range lcmsPatches(t, cmykFile) {
+	for _, p := range icctest.Patches(t, cmykFile) {
 		r := image.Rect(p.X, p.Y, p.X+p.W, p.Y+p.H)
 		got, naive := boxMean(img.Pixels, r), boxMean(plain.Pixels, r)
 		for c := range 3 {
