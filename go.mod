@@ -4,7 +4,9 @@ go 1.26.0
 
 require (
 	github.com/anthonynsimon/bild v0.17.1
+	github.com/deepteams/webp v1.2.8
 	github.com/disintegration/imaging v1.6.2
+	github.com/gen2brain/avif v0.6.0
 	github.com/google/go-cmp v0.7.0
 	github.com/maypok86/otter/v2 v2.4.0
 	golang.org/x/image v0.48.0
@@ -12,9 +14,7 @@ require (
 )
 
 require (
-	github.com/deepteams/webp v1.2.8 // indirect
 	github.com/ebitengine/purego v0.10.1 // indirect
-	github.com/gen2brain/avif v0.6.0 // indirect
 	github.com/tetratelabs/wazero v1.12.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 )

@@ -3,6 +3,7 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -53,11 +54,12 @@ func ExampleProcess_errors() {
 	chain, _ := pipeline.Parse("w-100,f-avif")
 	_, err := pipeline.Process(context.Background(), []byte("not an image"), chain, nil)
 	fmt.Println(err)
+	fmt.Println(errors.Is(err, pipeline.ErrUnknownFormat))
 
-	chain, _ = pipeline.Parse("w-100")
-	_, err = pipeline.Process(context.Background(), []byte("not an image"), chain, nil)
-	fmt.Println(err)
+	chain, _ = pipeline.Parse("w-100,q-101")
+	fmt.Println(chain == nil)
 	// Output:
-	// "f-avif": not supported yet: this output format is not supported yet (allowed: auto, jpg, png, gif, orig)
 	// pipeline: unknown image format
+	// true
+	// true
 }

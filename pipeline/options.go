@@ -14,6 +14,12 @@ const (
 	// DefaultQuality is the default quality of lossy output when the chain
 	// has no q- parameter.
 	DefaultQuality = 80
+	// DefaultMaxFrames is the default largest number of frames of an
+	// animation, 1000.
+	DefaultMaxFrames = 1000
+	// DefaultMaxAnimationPixels is the default largest animation in pixels
+	// of all its frames, 200 MP (for example 500 frames of 640×640).
+	DefaultMaxAnimationPixels = 200_000_000
 )
 
 // Options are the limits and defaults of [Process]. A nil *Options, like a
@@ -36,6 +42,34 @@ type Options struct {
 	// Quality is the quality of lossy output when the chain has no q-
 	// parameter (default DefaultQuality).
 	Quality int
+
+	// AutoFormats are the formats f-auto may choose over the source's own
+	// family (GIF for an animation, PNG with transparency, JPEG otherwise),
+	// best first; the first that suits the source wins. A server sets it
+	// per request to the modern formats the client accepts (FormatAVIF,
+	// FormatWebP). Default none: f-auto writes the source's family.
+	AutoFormats []Format
+	// AutoAVIFMaxPixels is the largest source, in pixels (oriented width ×
+	// height), that f-auto turns into AVIF; larger sources get the next
+	// of AutoFormats. AVIF is by far the slowest encoder. Default 0: no
+	// limit. An explicit f-avif is not limited.
+	AutoAVIFMaxPixels int64
+	// AVIFSpeed is the speed of the built-in AVIF encoder, 1 (slowest,
+	// smallest) to 10 (fastest). Default 0: the codec's default for
+	// serving.
+	AVIFSpeed int
+	// AVIFEncoder, when set, replaces the built-in AVIF encoder (see the
+	// module github.com/imgcdn/imgcdn/pipeline/avifaom). Default nil.
+	AVIFEncoder Encoder
+	// MaxFrames is the largest number of frames of an animated source that
+	// is transformed as an animation (default DefaultMaxFrames); more is
+	// an error matching ErrSourceTooLarge.
+	MaxFrames int
+	// MaxAnimationPixels is the largest animation, in pixels of all its
+	// frames (canvas width × height × frames), that is transformed
+	// (default DefaultMaxAnimationPixels); more is an error matching
+	// ErrSourceTooLarge.
+	MaxAnimationPixels int64
 }
 
 // withDefaults returns a copy of o with every zero field set to its default.
@@ -58,6 +92,12 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.Quality <= 0 || v.Quality > 100 {
 		v.Quality = DefaultQuality
+	}
+	if v.MaxFrames <= 0 {
+		v.MaxFrames = DefaultMaxFrames
+	}
+	if v.MaxAnimationPixels <= 0 {
+		v.MaxAnimationPixels = DefaultMaxAnimationPixels
 	}
 	return v
 }

@@ -16,11 +16,15 @@ import (
 type Result struct {
 	// Bytes is the encoded image.
 	Bytes []byte
-	// Format is the format of Bytes: FormatJPEG, FormatPNG or FormatGIF,
-	// or the source's own format when the chain asked for orig-true.
+	// Format is the format of Bytes: FormatJPEG, FormatPNG, FormatGIF,
+	// FormatWebP or FormatAVIF, or the source's own format when the chain
+	// asked for orig-true.
 	Format Format
 	// Width and Height are the dimensions of the encoded image.
 	Width, Height int
+	// Frames is the number of frames of an animated output; 0 for a still
+	// image.
+	Frames int
 }
 
 // defaultBackground is the background of padding, rotation corners and
@@ -41,7 +45,17 @@ var defaultBackground = color.NRGBA{A: 255}
 // outside the image, an output format not supported yet).
 //
 // The transformation is applied to the upright image: EXIF orientation is
-// applied before any step. Metadata is not copied to the output.
+// applied before any step. Colours are converted to sRGB from the source's
+// ICC profile (wide-gamut RGB, grey), and no profile is written, unless
+// the chain says cp-true: then the pixels are left as they are and the
+// profile is embedded. EXIF and XMP metadata are dropped unless the chain
+// says md-true: then they are copied, with the EXIF orientation reset to 1
+// since the pixels are upright.
+//
+// An animated GIF or WebP source stays animated when the output is GIF or
+// WebP (explicit, or chosen by f-auto): every frame is transformed, with
+// its delay, and the loop count kept. Any other output format takes the
+// first frame.
 func Process(ctx context.Context, src []byte, chain Chain, opts *Options) (*Result, error) {
 	o := opts.withDefaults()
 	lim := codec.Limits{MaxBytes: o.MaxSourceBytes, MaxPixels: o.MaxSourcePixels}
@@ -66,23 +80,36 @@ func Process(ctx context.Context, src []byte, chain Chain, opts *Options) (*Resu
 	if chain.original() {
 		return &Result{Bytes: src, Format: fromCodec(hdr.Format), Width: hdr.OrientedWidth, Height: hdr.OrientedHeight}, nil
 	}
+	facts := sourceFacts{pixels: int64(hdr.OrientedWidth) * int64(hdr.OrientedHeight)}
+	if hdr.Animated && (enc.format == FormatAuto || enc.format == FormatGIF || enc.format == FormatWebP) {
+		facts.animated = true
+		return processAnimation(ctx, src, chain, enc, enc.choose(nil, facts, &o), lim, &o)
+	}
 	dec, err := codec.Decode(ctx, src, lim, decodeHint(chain, image.Pt(hdr.OrientedWidth, hdr.OrientedHeight)))
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
+	meta, conv := sourceMetadata(dec, enc)
 	img := dec.Pixels
 	for i, s := range chain {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pipeline: step %d: %w", i+1, err)
 		}
+		late := conv != nil && i == 0 && colourCanWait(img, s)
+		if conv != nil && !late {
+			img, conv = toSRGB(img, conv), nil
+		}
 		if img, err = applyStep(img, s, &o); err != nil {
 			return nil, err
 		}
 	}
+	if conv != nil {
+		img = toSRGB(img, conv)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pipeline: encode: %w", err)
 	}
-	return encode(img, enc)
+	return encode(ctx, img, enc.choose(img, facts, &o), enc, meta, &o)
 }
 
 // original reports whether any step asks for the source bytes unchanged.

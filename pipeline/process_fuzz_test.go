@@ -1,13 +1,12 @@
 package pipeline
 
 import (
-	"bytes"
 	"context"
-	"image"
 	"image/color"
 	"testing"
 	"time"
 
+	"github.com/imgcdn/imgcdn/internal/codec"
 	"github.com/imgcdn/imgcdn/internal/testcorpus"
 )
 
@@ -21,7 +20,7 @@ func FuzzProcess(f *testing.F) {
 		"hostile-corrupt-header.jpg", "hostile-truncated-290x442.jpg", "hostile-bomb-jpeg-64250x64250.jpg",
 	} {
 		if b := testcorpus.ReadSeed(name); b != nil {
-			for _, tr := range []string{"", "w-50", "w-40,h-40,fo-auto:rt-45", "w-30,h-20,cm-pad_resize,bg-FF000050,r-max,f-png", "t-5,bl-2,e-contrast,b-2_00FF00,f-gif"} {
+			for _, tr := range []string{"", "w-50", "w-40,h-40,fo-auto:rt-45", "w-30,h-20,cm-pad_resize,bg-FF000050,r-max,f-png", "t-5,bl-2,e-contrast,b-2_00FF00,f-gif", "w-20,f-webp", "w-16,f-avif,q-40"} {
 				f.Add(b, tr)
 			}
 		}
@@ -40,12 +39,12 @@ func FuzzProcess(f *testing.F) {
 		if err != nil || chain.original() {
 			return
 		}
-		cfg, _, err := image.DecodeConfig(bytes.NewReader(res.Bytes))
+		hdr, err := codec.DecodeConfig(res.Bytes, codec.Limits{})
 		if err != nil {
 			t.Fatalf("Process(%q) output does not decode: %v", tr, err)
 		}
-		if cfg.Width != res.Width || cfg.Height != res.Height {
-			t.Fatalf("Process(%q) output is %dx%d, Result says %dx%d", tr, cfg.Width, cfg.Height, res.Width, res.Height)
+		if hdr.OrientedWidth != res.Width || hdr.OrientedHeight != res.Height {
+			t.Fatalf("Process(%q) output is %dx%d, Result says %dx%d", tr, hdr.OrientedWidth, hdr.OrientedHeight, res.Width, res.Height)
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 
 	xdraw "golang.org/x/image/draw"
 
+	"github.com/imgcdn/imgcdn/internal/codec"
 	"github.com/imgcdn/imgcdn/internal/testcorpus"
 )
 
@@ -36,18 +37,19 @@ func process(t testing.TB, src []byte, tr string) *Result {
 	return res
 }
 
-// decodeResult decodes res with the standard library and checks that its
-// format and size agree with what Result says.
+// decodeResult decodes res with the codec (the standard library for JPEG,
+// PNG and GIF) and checks that its format and size agree with what Result
+// says.
 func decodeResult(t testing.TB, res *Result) image.Image {
 	t.Helper()
-	img, name, err := image.Decode(bytes.NewReader(res.Bytes))
+	dec, err := codec.Decode(context.Background(), res.Bytes, codec.Limits{}, codec.DecodeHint{})
 	if err != nil {
 		t.Fatalf("output does not decode: %v", err)
 	}
-	want := map[Format]string{FormatJPEG: "jpeg", FormatPNG: "png", FormatGIF: "gif"}[res.Format]
-	if name != want {
-		t.Errorf("output is %s, Result.Format says %v", name, res.Format)
+	if f := fromCodec(dec.Header.Format); f != res.Format {
+		t.Errorf("output is %v, Result.Format says %v", f, res.Format)
 	}
+	img := dec.Pixels
 	if s := img.Bounds().Size(); s != image.Pt(res.Width, res.Height) {
 		t.Errorf("output is %v, Result says %dx%d", s, res.Width, res.Height)
 	}
@@ -90,7 +92,15 @@ func TestProcessCorpus(t *testing.T) {
 		{"png-interlaced-rgba-162x150.png", "w-81", FormatPNG, 81, 75},
 		{"gif-static-800x533.gif", "w-400", FormatJPEG, 400, 267},
 		{"gif-static-800x533.gif", "w-400,f-orig", FormatGIF, 400, 267},
-		{"gif-animated-121x128.gif", "w-60", FormatPNG, 60, 63},
+		{"gif-animated-121x128.gif", "w-60", FormatGIF, 60, 63},
+		{"gif-animated-121x128.gif", "w-60,f-png", FormatPNG, 60, 63},
+		{"webp-animated-80x80.webp", "w-40", FormatGIF, 40, 40},
+		{"webp-animated-80x80.webp", "w-40,f-webp", FormatWebP, 40, 40},
+		{"jpeg-photo-1920x1080.jpg", "w-120,f-webp", FormatWebP, 120, 68},
+		{"jpeg-photo-1920x1080.jpg", "w-120,f-avif", FormatAVIF, 120, 68},
+		{"jpeg-photo-1920x1080.jpg", "w-120,f-webp,lo-true", FormatWebP, 120, 68},
+		{"avif-irot90-1024x722.avif", "w-100", FormatJPEG, 100, 142},
+		{"avif-alpha-2048x2048.avif", "w-100", FormatPNG, 100, 100},
 		{"webp-lossy-1024x772.webp", "w-100", FormatJPEG, 100, 75},
 		{"webp-lossless-alpha-400x301.webp", "w-200", FormatPNG, 200, 151},
 		{"webp-lossy-alpha-300x300.webp", "w-150", FormatPNG, 150, 150},
@@ -366,10 +376,10 @@ func TestProcessErrors(t *testing.T) {
 		opts *Options
 		want error
 	}{
-		{"webp output", nil, photo, "f-webp", nil, ErrNotSupportedYet},
-		{"avif output", nil, photo, "w-10,f-avif", nil, ErrNotSupportedYet},
-		{"orig of webp", nil, testcorpus.Read(t, "webp-lossy-1024x772.webp"), "f-orig", nil, ErrNotSupportedYet},
-		{"metadata", nil, photo, "md-true", nil, ErrNotSupportedYet},
+		{"orig of heif", nil, testcorpus.Read(t, "heif-alpha-202x259.heif"), "f-orig", nil, ErrNotSupported},
+		{"too many frames", nil, testcorpus.Read(t, "gif-animated-80x80.gif"), "w-10", &Options{MaxFrames: 2}, ErrSourceTooLarge},
+		{"animation pixels", nil, testcorpus.Read(t, "gif-animated-80x80.gif"), "w-10", &Options{MaxAnimationPixels: 80 * 80 * 2}, ErrSourceTooLarge},
+		{"truncated animation", nil, testcorpus.Read(t, "hostile-truncated-575x800.gif"), "w-10", nil, ErrCorrupt},
 		{"named", nil, photo, "n-thumb", nil, ErrInvalidValue},
 		{"extract outside", nil, photo, "w-2000,h-10,cm-extract", nil, ErrExtractOutside},
 		{"output too large", nil, photo, "w-20000", nil, ErrOutputTooLarge},
