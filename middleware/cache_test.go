@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"github.com/imgcdn/imgcdn/store"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/imgcdn/imgcdn/internal/testcorpus"
-	"github.com/imgcdn/imgcdn/pipeline"
 )
 
 func TestCacheHit(t *testing.T) {
@@ -196,108 +194,6 @@ func TestResultStoreFailing(t *testing.T) {
 	}
 	if m.get(MetricErrors+"{status=500}") != 0 {
 		t.Errorf("a result store failure became an error response")
-	}
-}
-
-func TestVary(t *testing.T) {
-	s := newFakeStore()
-	s.set("a.jpg", testcorpus.Read(t, "jpeg-photo-1920x1080.jpg"))
-
-	// Today nothing modern is encodable: never Vary.
-	h := newTestHandler(t, s)
-	for _, accept := range []string{"", "image/avif,image/webp,*/*", "image/webp"} {
-		w := get(t, h, "/img/tr:w-10/a.jpg", "Accept", accept)
-		if v := w.Header().Values("Vary"); len(v) != 0 || w.Header().Get("Content-Type") != "image/jpeg" {
-			t.Errorf("Accept %q: Vary %q, Content-Type %q; want no Vary, image/jpeg", accept, v, w.Header().Get("Content-Type"))
-		}
-	}
-
-	// Once WebP is encodable, f-auto depends on Accept.
-	hw := newTestHandler(t, s)
-	hw.canEncode = func(f pipeline.Format) bool { return f == pipeline.FormatWebP || pipeline.CanEncode(f) }
-	hw.process = func(ctx context.Context, src []byte, c pipeline.Chain, o *pipeline.Options) (*pipeline.Result, error) {
-		f := pipeline.FormatAuto
-		if len(c) > 0 {
-			f = c[len(c)-1].Format
-		}
-		if f == pipeline.FormatWebP {
-			return &pipeline.Result{Bytes: []byte("RIFF\x00\x00\x00\x00WEBPVP8 fake"), Format: pipeline.FormatWebP, Width: 10, Height: 6}, nil
-		}
-		return pipeline.Process(ctx, src, c, o)
-	}
-	tests := map[string]struct {
-		target, accept string
-		ctype          string
-		vary           bool
-	}{
-		"webp accepted":       {"/img/tr:w-10/a.jpg", "image/avif,image/webp,*/*;q=0.8", "image/webp", true},
-		"webp refused":        {"/img/tr:w-10/a.jpg", "image/webp;q=0, */*", "image/jpeg", true},
-		"wildcard only":       {"/img/tr:w-10/a.jpg", "*/*", "image/jpeg", true},
-		"no accept":           {"/img/tr:w-10/a.jpg", "", "image/jpeg", true},
-		"no transformation":   {"/img/a.jpg", "image/webp", "image/webp", true},
-		"explicit jpg":        {"/img/tr:w-10,f-jpg/a.jpg", "image/webp", "image/jpeg", false},
-		"explicit in step 1":  {"/img/tr:f-png:w-10/a.jpg", "image/webp", "image/png", false},
-		"orig":                {"/img/tr:orig-true/a.jpg", "image/webp", "image/jpeg", false},
-		"explicit auto":       {"/img/tr:w-10,f-auto/a.jpg", "image/webp", "image/webp", true},
-		"webp upper case":     {"/img/tr:w-10/a.jpg", "Image/WebP", "image/webp", true},
-		"webp with parameter": {"/img/tr:w-10/a.jpg", "image/webp; q=0.5", "image/webp", true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			w := get(t, hw, tc.target, "Accept", tc.accept)
-			if w.Code != 200 {
-				t.Fatalf("status %d %s", w.Code, text(w))
-			}
-			if ct := w.Header().Get("Content-Type"); ct != tc.ctype {
-				t.Errorf("Content-Type = %q, want %q", ct, tc.ctype)
-			}
-			if got := w.Header().Get("Vary") == "Accept"; got != tc.vary {
-				t.Errorf("Vary = %q, want Accept: %v", w.Header().Get("Vary"), tc.vary)
-			}
-		})
-	}
-	// The two formats are two results with two ETags, and a 304 keeps Vary.
-	a := get(t, hw, "/img/tr:w-20/a.jpg", "Accept", "image/webp")
-	b := get(t, hw, "/img/tr:w-20/a.jpg", "Accept", "image/jpeg")
-	if a.Header().Get("ETag") == b.Header().Get("ETag") {
-		t.Errorf("WebP and JPEG results share an ETag")
-	}
-	nm := get(t, hw, "/img/tr:w-20/a.jpg", "Accept", "image/webp", "If-None-Match", a.Header().Get("ETag"))
-	if nm.Code != http.StatusNotModified || nm.Header().Get("Vary") != "Accept" {
-		t.Errorf("304 = %d with Vary %q, want 304 with Vary: Accept", nm.Code, nm.Header().Get("Vary"))
-	}
-}
-
-func TestNegotiate(t *testing.T) {
-	all := func(pipeline.Format) bool { return true }
-	none := func(f pipeline.Format) bool { return f != pipeline.FormatAVIF && f != pipeline.FormatWebP }
-	webp := func(f pipeline.Format) bool { return f != pipeline.FormatAVIF }
-	tests := map[string]struct {
-		accept string
-		enc    func(pipeline.Format) bool
-		want   pipeline.Format
-		varies bool
-	}{
-		"none encodable":     {"image/avif,image/webp", none, pipeline.FormatAuto, false},
-		"avif first":         {"image/webp,image/avif", all, pipeline.FormatAVIF, true},
-		"avif refused":       {"image/avif;q=0,image/webp", all, pipeline.FormatWebP, true},
-		"avif q=0.0":         {"image/avif; q=0.0 ,image/webp;q=0.1", all, pipeline.FormatWebP, true},
-		"avif not encodable": {"image/avif,image/webp", webp, pipeline.FormatWebP, true},
-		"wildcards":          {"image/*,*/*", all, pipeline.FormatAuto, true},
-		"empty":              {"", all, pipeline.FormatAuto, true},
-		"chrome":             {"image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8", all, pipeline.FormatAVIF, true},
-		"safari 15":          {"image/webp,image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5", all, pipeline.FormatWebP, true},
-		"bad q":              {"image/webp;q=abc", all, pipeline.FormatWebP, true},
-		"other parameter":    {"image/webp;level=1", all, pipeline.FormatWebP, true},
-		"prefix only":        {"image/webpx", all, pipeline.FormatAuto, true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			f, varies := negotiate(tc.accept, tc.enc)
-			if f != tc.want || varies != tc.varies {
-				t.Errorf("negotiate(%q) = %v, %v; want %v, %v", tc.accept, f, varies, tc.want, tc.varies)
-			}
-		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -45,6 +46,9 @@ type Handler struct {
 	process   func(context.Context, []byte, pipeline.Chain, *pipeline.Options) (*pipeline.Result, error)
 	canEncode func(pipeline.Format) bool
 	now       func() time.Time
+
+	// autoFormats are the formats f-auto may offer, best first.
+	autoFormats []pipeline.Format
 }
 
 // New returns a Handler serving the images of s. It applies the defaults,
@@ -83,8 +87,16 @@ func New(s store.Store, opts ...Option) (*Handler, error) {
 		process:        pipeline.Process,
 		canEncode:      pipeline.CanEncode,
 		now:            time.Now,
+		autoFormats:    cfg.autoFormats,
 	}
-	h.settings = "q=" + strconv.Itoa(h.limits.Quality)
+	if cfg.warmUp && slices.Contains(cfg.autoFormats, pipeline.FormatAVIF) && cfg.limits.AVIFEncoder == nil {
+		go func() {
+			if err := pipeline.WarmUp(context.Background()); err != nil {
+				cfg.logger.Warn("imgcdn: AVIF warm-up failed", "err", err)
+			}
+		}()
+	}
+	h.settings = "q=" + strconv.Itoa(h.limits.Quality) + ",avif=" + strconv.Itoa(h.limits.AVIFSpeed) + "-" + strconv.FormatInt(h.limits.AutoAVIFMaxPixels, 10)
 	// An encoded result is never larger than its raw pixels and a margin.
 	h.maxResultBytes = max(h.limits.MaxSourceBytes, 4*h.limits.MaxOutputPixels+1<<20)
 
@@ -346,7 +358,9 @@ func (h *Handler) transform(ctx context.Context, rq *request, k resultKey, body 
 		return newEntry(k, body, ct, modTime), nil
 	}
 	start := time.Now()
-	res, err := h.process(ctx, body, rq.chain, &h.limits)
+	opts := h.limits
+	opts.AutoFormats = rq.auto
+	res, err := h.process(ctx, body, rq.chain, &opts)
 	h.metrics.Observe(MetricTransformDuration, time.Since(start))
 	if err != nil {
 		return nil, fmt.Errorf("transform: %w", err)

@@ -121,7 +121,8 @@ func near(v, want uint8) bool { return v+6 >= want && v <= want+6 }
 func TestStatusCodes(t *testing.T) {
 	s := newFakeStore()
 	for _, name := range []string{"jpeg-photo-1920x1080.jpg", "hostile-not-an-image.jpg", "hostile-corrupt-header.jpg",
-		"hostile-empty.jpg", "hostile-bomb-png-65536x65536.png", "avif-8bpc-420-1204x800.avif", "hostile-truncated-290x442.jpg"} {
+		"hostile-empty.jpg", "hostile-bomb-png-65536x65536.png", "avif-8bpc-420-1204x800.avif", "hostile-truncated-290x442.jpg",
+		"gif-animated-80x80.gif", "heif-alpha-202x259.heif", "hostile-truncated-575x800.gif"} {
 		s.set(name, testcorpus.Read(t, name))
 	}
 	h := newTestHandler(t, s, WithMaxOutputSize(4000, 10_000_000))
@@ -130,6 +131,7 @@ func TestStatusCodes(t *testing.T) {
 	broken.openErr = errDiskOnFire
 	hBroken := newTestHandler(t, broken)
 	small := newTestHandler(t, s, WithMaxSourceBytes(1000))
+	frames := newTestHandler(t, s, WithAnimationLimits(3, 1<<30))
 
 	tests := map[string]struct {
 		h      http.Handler
@@ -143,7 +145,8 @@ func TestStatusCodes(t *testing.T) {
 		"unknown param":      {h, "GET", "/img/tr:zz-1/jpeg-photo-1920x1080.jpg", 400, `"zz-1"`},
 		"not supported yet":  {h, "GET", "/img/tr:l-image/jpeg-photo-1920x1080.jpg", 400, "not supported yet"},
 		"query bad value":    {h, "GET", "/img/jpeg-photo-1920x1080.jpg?tr=w-0", 400, `"w-0"`},
-		"webp output":        {h, "GET", "/img/tr:f-webp/jpeg-photo-1920x1080.jpg", 400, "not supported yet"},
+		"webp output":        {h, "GET", "/img/tr:w-10,f-webp/jpeg-photo-1920x1080.jpg", 200, ""},
+		"heif output":        {h, "GET", "/img/tr:w-10,f-orig/heif-alpha-202x259.heif", 400, "not supported"},
 		"extract outside":    {h, "GET", "/img/tr:w-200,h-200,cm-extract,x-1900,y-10/jpeg-photo-1920x1080.jpg", 400, ""},
 		"empty tr":           {h, "GET", "/img/tr:/jpeg-photo-1920x1080.jpg", 200, ""},
 		"missing":            {h, "GET", "/img/tr:w-10/nope.jpg", 404, "not found"},
@@ -153,7 +156,10 @@ func TestStatusCodes(t *testing.T) {
 		"corrupt":            {h, "GET", "/img/tr:w-10/hostile-corrupt-header.jpg", 415, ""},
 		"truncated":          {h, "GET", "/img/tr:w-10/hostile-truncated-290x442.jpg", 415, ""},
 		"empty":              {h, "GET", "/img/hostile-empty.jpg", 415, ""},
-		"avif source":        {h, "GET", "/img/tr:w-10/avif-8bpc-420-1204x800.avif", 415, ""},
+		"avif source":        {h, "GET", "/img/tr:w-10/avif-8bpc-420-1204x800.avif", 200, ""},
+		"heif source":        {h, "GET", "/img/tr:w-10/heif-alpha-202x259.heif", 415, ""},
+		"too many frames":    {frames, "GET", "/img/tr:w-10/gif-animated-80x80.gif", 413, ""},
+		"truncated gif":      {h, "GET", "/img/tr:w-10/hostile-truncated-575x800.gif", 415, ""},
 		"pixel bomb":         {h, "GET", "/img/tr:w-10/hostile-bomb-png-65536x65536.png", 413, ""},
 		"source bytes":       {small, "GET", "/img/tr:w-10/jpeg-photo-1920x1080.jpg", 413, ""},
 		"output too large":   {h, "GET", "/img/tr:w-5000,h-5000,c-force/jpeg-photo-1920x1080.jpg", 422, ""},
@@ -231,10 +237,12 @@ func TestImageHeaders(t *testing.T) {
 	if len(etag) != etagLen || etag[0] != '"' || strings.HasPrefix(etag, "W/") {
 		t.Errorf("ETag = %q, want a strong 32-digit tag", etag)
 	}
-	for _, k := range []string{"Set-Cookie", "Vary"} {
-		if v, ok := w.Header()[k]; ok {
-			t.Errorf("unexpected %s: %q", k, v)
-		}
+	if v, ok := w.Header()["Set-Cookie"]; ok {
+		t.Errorf("unexpected Set-Cookie: %q", v)
+	}
+	// f-auto consults Accept, so the response varies on it.
+	if v := w.Header().Values("Vary"); len(v) != 1 || v[0] != "Accept" {
+		t.Errorf("Vary = %q, want Accept", v)
 	}
 }
 

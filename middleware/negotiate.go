@@ -7,37 +7,33 @@ import (
 	"github.com/imgcdn/imgcdn/pipeline"
 )
 
-// modernFormats are the formats f-auto prefers to the source's own family,
-// best first, with the media type a client must list in Accept to get them.
-var modernFormats = [...]struct {
-	format    pipeline.Format
-	mediaType string
-}{
-	{pipeline.FormatAVIF, "image/avif"},
-	{pipeline.FormatWebP, "image/webp"},
-}
+// DefaultAutoFormats are the formats f-auto offers by default, best first:
+// AVIF, then WebP.
+var DefaultAutoFormats = []pipeline.Format{pipeline.FormatAVIF, pipeline.FormatWebP}
 
-// negotiate chooses the output format of f-auto: the first of AVIF and WebP
-// that canEncode allows and that the Accept header lists explicitly with a
-// non-zero quality, or FormatAuto, which lets the pipeline choose among the
-// formats every client takes (PNG for transparency, else JPEG). Wildcards ("image/*", "*/*") do not count for AVIF and WebP,
-// since browsers that cannot decode them send wildcards too.
+// negotiate returns, best first, the formats of offered that canEncode
+// allows and that the Accept header lists explicitly with a non-zero
+// quality. The pipeline's f-auto takes the first that suits the source
+// (AVIF is skipped for animations and very large sources) and falls back
+// to the source's family (PNG, GIF or JPEG), which every client takes.
+// Wildcards ("image/*", "*/*") do not count, since browsers that cannot
+// decode AVIF or WebP send wildcards too.
 //
-// varies reports whether the choice depended on Accept: it does whenever
-// one modern format is encodable, since another client would then get
+// varies reports whether the choice depends on Accept: it does whenever
+// one offered format is encodable, since another client would then get
 // another format. While none is, varies is false and no Vary header is
 // needed.
-func negotiate(accept string, canEncode func(pipeline.Format) bool) (f pipeline.Format, varies bool) {
-	for _, m := range modernFormats {
-		if !canEncode(m.format) {
+func negotiate(accept string, offered []pipeline.Format, canEncode func(pipeline.Format) bool) (formats []pipeline.Format, varies bool) {
+	for _, f := range offered {
+		if !canEncode(f) {
 			continue
 		}
 		varies = true
-		if accepts(accept, m.mediaType) {
-			return m.format, true
+		if accepts(accept, mediaType(f)) {
+			formats = append(formats, f)
 		}
 	}
-	return pipeline.FormatAuto, varies
+	return formats, varies
 }
 
 // accepts reports whether the Accept header value lists mediaType
@@ -74,26 +70,28 @@ func quality(params string) float64 {
 	return 1
 }
 
-// chooseFormat sets the output format of rq for f-auto (see negotiate).
-// An explicit f- and orig-true win over negotiation.
+// chooseFormat sets what f-auto may choose for rq (see negotiate) and the
+// canonical form of rq, which names those formats so that clients offered
+// different formats get different results. An explicit f- and orig-true
+// win over negotiation.
 func (h *Handler) chooseFormat(rq *request, accept string) {
 	if rq.original {
 		rq.canon = "orig-true"
 		return
 	}
-	if rq.format == pipeline.FormatAuto {
-		f, varies := negotiate(accept, h.canEncode)
-		rq.vary = varies
-		if f != pipeline.FormatAuto {
-			// Copy: the chain may share its steps with the configuration.
-			c := make(pipeline.Chain, len(rq.chain), len(rq.chain)+1)
-			copy(c, rq.chain)
-			if len(c) == 0 {
-				c = append(c, pipeline.Step{})
-			}
-			c[len(c)-1].Format = f
-			rq.chain = c
-		}
-	}
 	rq.canon = rq.chain.String()
+	if rq.format != pipeline.FormatAuto {
+		return
+	}
+	rq.auto, rq.vary = negotiate(accept, h.autoFormats, h.canEncode)
+	if len(rq.auto) > 0 {
+		var b strings.Builder
+		b.WriteString(rq.canon)
+		b.WriteString("|auto")
+		for _, f := range rq.auto {
+			b.WriteByte('-')
+			b.WriteString(f.String())
+		}
+		rq.canon = b.String()
+	}
 }

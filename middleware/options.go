@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,8 @@ type config struct {
 	cacheControl   string
 	logger         *slog.Logger
 	metrics        Metrics
+	autoFormats    []pipeline.Format
+	warmUp         bool
 }
 
 // defaultConfig returns the configuration before any option.
@@ -70,6 +73,8 @@ func defaultConfig() config {
 		cacheControl: DefaultCacheControl,
 		logger:       slog.Default(),
 		metrics:      nopMetrics{},
+		autoFormats:  DefaultAutoFormats,
+		warmUp:       true,
 	}
 }
 
@@ -234,6 +239,94 @@ func WithQuality(q int) Option {
 			return fmt.Errorf("quality %d out of range 1-100", q)
 		}
 		c.limits.Quality = q
+		return nil
+	}
+}
+
+// WithAutoFormats sets the formats f-auto may choose over the source's own
+// family, best first: any of [pipeline.FormatAVIF] and
+// [pipeline.FormatWebP]. A client gets the first it lists in Accept that
+// suits the source (AVIF is never chosen for an animation, nor for a
+// source larger than [WithAVIFMaxSourcePixels]); otherwise PNG for an image
+// with transparency, GIF for an animation, JPEG for the rest. The default
+// is [DefaultAutoFormats], AVIF then WebP. WithAutoFormats(pipeline.FormatWebP)
+// turns automatic AVIF off; WithAutoFormats() offers neither. An explicit
+// f- always wins.
+func WithAutoFormats(formats ...pipeline.Format) Option {
+	return func(c *config) error {
+		seen := map[pipeline.Format]bool{}
+		for _, f := range formats {
+			if f != pipeline.FormatAVIF && f != pipeline.FormatWebP {
+				return fmt.Errorf("auto format %v: only avif and webp can be offered", f)
+			}
+			if seen[f] {
+				return fmt.Errorf("auto format %v listed twice", f)
+			}
+			seen[f] = true
+		}
+		c.autoFormats = slices.Clone(formats)
+		return nil
+	}
+}
+
+// WithAVIFMaxSourcePixels sets the largest source, in pixels, that f-auto
+// turns into AVIF, the slowest format to encode; larger sources get WebP
+// (or the source's family). The default is 0: no limit. An explicit f-avif
+// is not limited.
+func WithAVIFMaxSourcePixels(n int64) Option {
+	return func(c *config) error {
+		if n < 0 {
+			return fmt.Errorf("max AVIF source pixels %d must not be negative", n)
+		}
+		c.limits.AutoAVIFMaxPixels = n
+		return nil
+	}
+}
+
+// WithAVIFSpeed sets the speed of the built-in AVIF encoder, 1 (slowest,
+// smallest files) to 10 (fastest). The default is the codec's serving
+// default (see the README's figures).
+func WithAVIFSpeed(speed int) Option {
+	return func(c *config) error {
+		if speed < 1 || speed > 10 {
+			return fmt.Errorf("AVIF speed %d out of range 1-10", speed)
+		}
+		c.limits.AVIFSpeed = speed
+		return nil
+	}
+}
+
+// WithAVIFEncoder replaces the built-in AVIF encoder, for example with the
+// native one of the module github.com/imgcdn/imgcdn/pipeline/avifaom.
+func WithAVIFEncoder(e pipeline.Encoder) Option {
+	return func(c *config) error {
+		c.limits.AVIFEncoder = e
+		return nil
+	}
+}
+
+// WithAVIFWarmUp sets whether [New] prepares the built-in AVIF codec in
+// the background, so that the first AVIF request does not pay its start-up
+// (about a second of CPU, once per process). It is on by default when
+// f-auto offers AVIF.
+func WithAVIFWarmUp(on bool) Option {
+	return func(c *config) error {
+		c.warmUp = on
+		return nil
+	}
+}
+
+// WithAnimationLimits sets the largest animation transformed as one: at
+// most frames frames and pixels pixels over all frames (canvas width ×
+// height × frames). A larger animation is a 413. The defaults are
+// [pipeline.DefaultMaxFrames] and [pipeline.DefaultMaxAnimationPixels].
+func WithAnimationLimits(frames int, pixels int64) Option {
+	return func(c *config) error {
+		if frames <= 0 || pixels <= 0 {
+			return fmt.Errorf("animation limits %d frames, %d px must be positive", frames, pixels)
+		}
+		c.limits.MaxFrames = frames
+		c.limits.MaxAnimationPixels = pixels
 		return nil
 	}
 }

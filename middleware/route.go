@@ -15,10 +15,10 @@ type request struct {
 	// the server's default image; "" where there is none.
 	sources [3]string
 	// chain is the transformation to run: named transformations
-	// expanded, di- removed, the default transformation applied and the
-	// negotiated format set.
+	// expanded, di- removed and the default transformation applied.
 	chain pipeline.Chain
-	// canon is chain.String(), or "orig-true" when original is set.
+	// canon is chain.String() followed by the formats f-auto may choose
+	// ("|auto-avif-webp"), or "orig-true" when original is set.
 	canon string
 	// format is the output format the URL asked for (the last f- given),
 	// or FormatAuto.
@@ -27,6 +27,9 @@ type request struct {
 	original bool
 	// vary reports whether the output format depended on Accept.
 	vary bool
+	// auto are the formats f-auto may choose over the source's family,
+	// best first: those offered that the client accepts.
+	auto []pipeline.Format
 }
 
 // under reports whether the escaped path p is under the mount point, and
