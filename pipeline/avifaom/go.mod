@@ -1,0 +1,19 @@
+module github.com/imgcdn/imgcdn/pipeline/avifaom
+
+go 1.26.0
+
+require (
+	github.com/Kagami/go-avif v0.1.0
+	github.com/gen2brain/avif v0.6.0
+	github.com/imgcdn/imgcdn v0.0.0
+)
+
+require (
+	github.com/deepteams/webp v1.2.8 // indirect
+	github.com/ebitengine/purego v0.10.1 // indirect
+	github.com/tetratelabs/wazero v1.12.0 // indirect
+	golang.org/x/image v0.48.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
+
+replace github.com/imgcdn/imgcdn => ../..
