@@ -89,6 +89,7 @@ func New(s store.Store, opts ...Option) (*Handler, error) {
 		now:            time.Now,
 		autoFormats:    cfg.autoFormats,
 	}
+	cfg.logger.Debug("imgcdn: codecs", "avif", codec.AVIFBackend())
 	if cfg.warmUp && slices.Contains(cfg.autoFormats, pipeline.FormatAVIF) && cfg.limits.AVIFEncoder == nil {
 		go func() {
 			if err := pipeline.WarmUp(context.Background()); err != nil {

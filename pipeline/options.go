@@ -14,6 +14,9 @@ const (
 	// DefaultQuality is the default quality of lossy output when the chain
 	// has no q- parameter.
 	DefaultQuality = 80
+	// DefaultMaxAVIFSourcePixels is the default largest AVIF source, 16 MP:
+	// the AVIF decoder holds about 50 bytes per pixel while it runs.
+	DefaultMaxAVIFSourcePixels = 16_000_000
 	// DefaultMaxFrames is the default largest number of frames of an
 	// animation, 1000.
 	DefaultMaxFrames = 1000
@@ -61,6 +64,10 @@ type Options struct {
 	// AVIFEncoder, when set, replaces the built-in AVIF encoder (see the
 	// module github.com/imgcdn/imgcdn/pipeline/avifaom). Default nil.
 	AVIFEncoder Encoder
+	// MaxAVIFSourcePixels is the largest AVIF source accepted, in pixels
+	// (default DefaultMaxAVIFSourcePixels, and never above
+	// MaxSourcePixels); its decoder needs about 50 bytes per pixel.
+	MaxAVIFSourcePixels int64
 	// MaxFrames is the largest number of frames of an animated source that
 	// is transformed as an animation (default DefaultMaxFrames); more is
 	// an error matching ErrSourceTooLarge.
@@ -92,6 +99,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if v.Quality <= 0 || v.Quality > 100 {
 		v.Quality = DefaultQuality
+	}
+	if v.MaxAVIFSourcePixels <= 0 {
+		v.MaxAVIFSourcePixels = DefaultMaxAVIFSourcePixels
 	}
 	if v.MaxFrames <= 0 {
 		v.MaxFrames = DefaultMaxFrames

@@ -77,6 +77,11 @@ func Process(ctx context.Context, src []byte, chain Chain, opts *Options) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
+	if hdr.Format == codec.AVIF && !chain.original() {
+		if n := int64(hdr.Width) * int64(hdr.Height); n > o.MaxAVIFSourcePixels {
+			return nil, fmt.Errorf("pipeline: %w", &LimitError{What: "AVIF source pixels", Value: n, Max: o.MaxAVIFSourcePixels})
+		}
+	}
 	if chain.original() {
 		return &Result{Bytes: src, Format: fromCodec(hdr.Format), Width: hdr.OrientedWidth, Height: hdr.OrientedHeight}, nil
 	}

@@ -377,6 +377,7 @@ func TestProcessErrors(t *testing.T) {
 		want error
 	}{
 		{"orig of heif", nil, testcorpus.Read(t, "heif-alpha-202x259.heif"), "f-orig", nil, ErrNotSupported},
+		{"avif pixels", nil, testcorpus.Read(t, "avif-alpha-2048x2048.avif"), "w-10", &Options{MaxAVIFSourcePixels: 2048*2048 - 1}, ErrSourceTooLarge},
 		{"too many frames", nil, testcorpus.Read(t, "gif-animated-80x80.gif"), "w-10", &Options{MaxFrames: 2}, ErrSourceTooLarge},
 		{"animation pixels", nil, testcorpus.Read(t, "gif-animated-80x80.gif"), "w-10", &Options{MaxAnimationPixels: 80 * 80 * 2}, ErrSourceTooLarge},
 		{"truncated animation", nil, testcorpus.Read(t, "hostile-truncated-575x800.gif"), "w-10", nil, ErrCorrupt},

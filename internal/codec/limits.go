@@ -30,7 +30,8 @@ var (
 // [ErrTooLarge] with [errors.Is].
 type LimitError struct {
 	// What names the measure: "source bytes", "source pixels",
-	// "source width", "source height", "frames" or "animation pixels".
+	// "source width", "source height", "frames", "animation pixels" or
+	// "AVIF source pixels".
 	What string
 	// Value is what the source has or declares.
 	Value int64
