@@ -219,7 +219,7 @@ func avifWithICC(src, icc []byte) ([]byte, error) {
 	if len(icc) > 1<<30 {
 		return nil, fmt.Errorf("%w: avif: ICC profile of %d bytes is too large", ErrEncode, len(icc))
 	}
-	return rebuildIprp(src, func(primary uint32, ib []isoBox) ([]byte, error) {
+	out, err := rebuildIprp(src, func(primary uint32, ib []isoBox) ([]byte, error) {
 		ipco, ok := find(ib, "ipco")
 		if !ok {
 			return nil, fmt.Errorf("%w: no ipco box", errBoxes)
@@ -265,4 +265,13 @@ func avifWithICC(src, icc []byte) ([]byte, error) {
 		}
 		return out, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	// A file the rewrite could parse but a reader cannot (a hostile or
+	// malformed one) must not pass for one that carries the profile.
+	if p := probeHEIF(out, AVIF); p.icc == nil || !bytes.Equal(p.icc(), icc) {
+		return nil, fmt.Errorf("%w: the rewritten file does not read back", errBoxes)
+	}
+	return out, nil
 }
