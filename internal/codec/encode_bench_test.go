@@ -36,6 +36,7 @@ func BenchmarkEncodeJPEGProgressive(b *testing.B) {
 	benchEncode(b, JPEG, EncodeOptions{Progressive: true})
 }
 func BenchmarkEncodePNG(b *testing.B)          { benchEncode(b, PNG, EncodeOptions{}) }
+func BenchmarkEncodeGIF(b *testing.B)          { benchEncode(b, GIF, EncodeOptions{}) }
 func BenchmarkEncodeWebP(b *testing.B)         { benchEncode(b, WebP, EncodeOptions{}) }
 func BenchmarkEncodeWebPLossless(b *testing.B) { benchEncode(b, WebP, EncodeOptions{Lossless: true}) }
 func BenchmarkEncodeAVIF(b *testing.B)         { benchEncode(b, AVIF, EncodeOptions{}) }
