@@ -9,6 +9,7 @@ require (
 	github.com/gen2brain/avif v0.6.0
 	github.com/google/go-cmp v0.7.0
 	github.com/maypok86/otter/v2 v2.4.0
+	go.n16f.net/thumbhash v1.1.0
 	golang.org/x/image v0.48.0
 	golang.org/x/sync v0.25.0
 )
