@@ -149,12 +149,27 @@ func withDefaults(o pipeline.Options) pipeline.Options {
 // "" every request is the Handler's, and next is never called.
 func (h *Handler) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := h.under(r.URL.EscapedPath()); ok {
+		if h.Match(r.URL.EscapedPath()) {
 			h.ServeHTTP(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Prefix returns the Handler's mount point, as set by [WithPrefix]: a path
+// such as "/img" without a trailing slash, or "" when the Handler serves
+// every path. Framework adapters use it to register their routes.
+func (h *Handler) Prefix() string { return h.prefix }
+
+// Match reports whether the escaped URL path p (such as
+// r.URL.EscapedPath()) is under the Handler's prefix: the prefix itself or
+// a path beginning with the prefix and a slash. These are the requests
+// [Handler.Wrap] sends to the Handler rather than to the next handler.
+// With the prefix "", every path matches.
+func (h *Handler) Match(p string) bool {
+	_, ok := h.under(p)
+	return ok
 }
 
 // ServeHTTP serves one image request (GET or HEAD). A path outside the
