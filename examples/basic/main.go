@@ -1,5 +1,7 @@
 // Command basic serves images through the imgcdn middleware, with an index
-// page that shows them in several transformations.
+// page that shows them in several transformations and a gallery page
+// (/gallery) of responsive images written with urlgen: srcset and sizes, a
+// <picture> with AVIF and WebP sources, and placeholders.
 //
 //	go run ./basic                     # embedded sample images on 127.0.0.1:8080
 //	go run ./basic -dir ~/Pictures     # a folder of your own
@@ -31,6 +33,7 @@ import (
 
 	"github.com/imgcdn/imgcdn/middleware"
 	"github.com/imgcdn/imgcdn/store"
+	"github.com/imgcdn/imgcdn/urlgen"
 )
 
 //go:embed images
@@ -96,8 +99,9 @@ func run(ctx context.Context, c config, log *slog.Logger, ready chan<- string) e
 	return nil
 }
 
-// newServer returns the site's handler: the index page, with the image
-// middleware wrapped around it, and the names of the images it serves.
+// newServer returns the site's handler: the index page and the gallery,
+// with the image middleware wrapped around them, and the names of the
+// images it serves.
 func newServer(c config, log *slog.Logger) (http.Handler, []string, error) {
 	var src fs.FS
 	if c.dir != "" {
@@ -113,12 +117,21 @@ func newServer(c config, log *slog.Logger) (http.Handler, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	sources := store.FS(src)
 	opts := []middleware.Option{
 		middleware.WithPrefix(c.prefix),
 		middleware.WithLogger(log),
 	}
+	// The gallery's URLs come from a urlgen.Builder with the same endpoint
+	// and signing key as the middleware; it reads placeholders from the
+	// same store.
+	urlOpts := []urlgen.Option{
+		urlgen.WithEndpoint(c.prefix),
+		urlgen.WithSource(sources),
+	}
 	if c.signKey != "" {
 		opts = append(opts, middleware.WithSigningKeys(c.signKey), middleware.WithSigningRequired(true))
+		urlOpts = append(urlOpts, urlgen.WithSigningKey(c.signKey))
 	}
 	if c.cacheDir != "" {
 		if err := os.MkdirAll(c.cacheDir, 0o755); err != nil {
@@ -130,12 +143,22 @@ func newServer(c config, log *slog.Logger) (http.Handler, []string, error) {
 		}
 		opts = append(opts, middleware.WithResultStore(disk))
 	}
-	mw, err := middleware.New(store.FS(src), opts...)
+	mw, err := middleware.New(sources, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
-	index := indexPage(c.prefix, names, c.signKey != "")
-	return mw.Wrap(index), names, nil
+	urls, err := urlgen.New(urlOpts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	gallery, err := newGallery(urls, src, names, c.signKey != "", log)
+	if err != nil {
+		return nil, nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", indexPage(c.prefix, names, c.signKey != ""))
+	mux.Handle("GET /gallery", gallery)
+	return mw.Wrap(mux), names, nil
 }
 
 // imageNames lists the image files of fsys.
@@ -177,13 +200,16 @@ figure{display:inline-block;margin:0 1rem 1rem 0;vertical-align:top}
 figcaption{font:12px ui-monospace,monospace;color:#555;max-width:300px;word-break:break-all}
 img{display:block;background:repeating-conic-gradient(#ddd 0 25%,#fff 0 50%) 0 0/16px 16px}</style></head>
 <body><h1>imgcdn</h1>
-<p>Every picture below is one URL: change the <code>tr:</code> part to transform it.</p>
+<p>Every picture below is one URL: change the <code>tr:</code> part to transform it.
+The <a href="/gallery">gallery</a> shows them as responsive images.</p>
 {{if .Signed}}<p>Signing is required, so these URLs answer 401 unless signed.</p>{{end}}
 {{range .Images}}<section><h2>{{.Name}}</h2>
 {{range .Shows}}<figure><img src="{{.URL}}" alt="{{.Tr}}" loading="lazy"><figcaption>{{.Tr}}</figcaption></figure>
 {{end}}</section>{{end}}
 </body></html>`))
 
+// indexPage returns the handler of the index page, which shows every image
+// in each of the transformations of shows.
 func indexPage(prefix string, names []string, signed bool) http.Handler {
 	type show struct{ Tr, URL string }
 	type entry struct {
@@ -202,10 +228,6 @@ func indexPage(prefix string, names []string, signed bool) http.Handler {
 		data.Images = append(data.Images, e)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		if err := pageTmpl.Execute(w, data); err != nil {
 			http.Error(w, "page error", http.StatusInternalServerError)
