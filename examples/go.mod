@@ -30,6 +30,7 @@ require (
 	github.com/gofiber/schema v1.8.3 // indirect
 	github.com/gofiber/utils/v2 v2.4.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/imgcdn/imgcdn/adapters/fasthttp v0.0.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/klauspost/compress v1.19.2 // indirect
 	github.com/klauspost/cpuid/v2 v2.3.0 // indirect
@@ -92,3 +93,5 @@ replace github.com/imgcdn/imgcdn/adapters/echov5 => ../adapters/echov5
 replace github.com/imgcdn/imgcdn/adapters/fiber => ../adapters/fiber
 
 replace github.com/imgcdn/imgcdn/adapters/fiberv3 => ../adapters/fiberv3
+
+replace github.com/imgcdn/imgcdn/adapters/fasthttp => ../adapters/fasthttp

@@ -1,13 +1,12 @@
 package imgcdnechov5_test
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/labstack/echo/v5"
 
 	imgcdnechov5 "github.com/imgcdn/imgcdn/adapters/echov5"
+	"github.com/imgcdn/imgcdn/internal/adaptertest"
 )
 
 // BenchmarkCacheHit measures the cost of echo around a memory cache hit:
@@ -15,58 +14,10 @@ import (
 // Middleware (in e.Pre). The difference is the adapter's overhead with
 // echo's routing.
 func BenchmarkCacheHit(b *testing.B) {
-	h := newHandler(b, images(b))
+	h := adaptertest.NewHandler(b, adaptertest.Images(b))
 	mount := echo.New()
 	imgcdnechov5.Mount(mount.Group("/img"), h)
 	mw := echo.New()
 	mw.Pre(imgcdnechov5.Middleware(h))
-	for _, bc := range []struct {
-		name string
-		h    http.Handler
-	}{{"net-http", h}, {"Mount", mount}, {"Middleware", mw}} {
-		b.Run(bc.name, func(b *testing.B) { benchServe(b, bc.h, "/img/tr:w-320/photo.jpg") })
-	}
-}
-
-// benchServe serves GET target with h in a loop, after a first request
-// that fills the cache.
-func benchServe(b *testing.B, h http.Handler, target string) {
-	r := httptest.NewRequest(http.MethodGet, target, nil)
-	w := &discardWriter{header: http.Header{}}
-	h.ServeHTTP(w, r)
-	if w.code != http.StatusOK {
-		b.Fatalf("GET %s = %d", target, w.code)
-	}
-	b.SetBytes(int64(w.n))
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(w.header)
-		w.code, w.n = 0, 0
-		h.ServeHTTP(w, r)
-	}
-	if w.code != http.StatusOK {
-		b.Fatalf("GET %s = %d", target, w.code)
-	}
-}
-
-// discardWriter is an http.ResponseWriter that keeps the status and the
-// size of the body only.
-type discardWriter struct {
-	header http.Header
-	code   int
-	n      int
-}
-
-func (w *discardWriter) Header() http.Header { return w.header }
-func (w *discardWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-}
-func (w *discardWriter) Write(p []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	w.n += len(p)
-	return len(p), nil
+	adaptertest.BenchCacheHit(b, h, mount, mw)
 }

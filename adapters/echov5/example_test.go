@@ -1,46 +1,22 @@
 package imgcdnechov5_test
 
 import (
-	"bytes"
-	"fmt"
-	"image"
-	"image/png"
 	"log"
 	"net/http"
-	"net/http/httptest"
-	"testing/fstest"
 
 	"github.com/labstack/echo/v5"
 
 	imgcdnechov5 "github.com/imgcdn/imgcdn/adapters/echov5"
+	"github.com/imgcdn/imgcdn/internal/adaptertest"
 	"github.com/imgcdn/imgcdn/middleware"
-	"github.com/imgcdn/imgcdn/store"
 )
 
 // sampleImages returns a store holding one opaque 640×480 PNG, cat.png. A
 // server would use store.Dir or an embed.FS through store.FS.
-func sampleImages() store.Store {
-	img := image.NewNRGBA(image.Rect(0, 0, 640, 480))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		log.Fatal(err)
-	}
-	return store.FS(fstest.MapFS{"cat.png": {Data: b.Bytes()}})
-}
+var sampleImages = adaptertest.SampleImages
 
-// show prints the answer of e to a GET of target.
-func show(e http.Handler, target string) {
-	w := httptest.NewRecorder()
-	e.ServeHTTP(w, httptest.NewRequest(http.MethodGet, target, nil))
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(w.Body.Bytes())); err == nil {
-		fmt.Println(target, w.Code, w.Header().Get("Content-Type"), cfg.Width, cfg.Height)
-		return
-	}
-	fmt.Printf("%s %d %s\n", target, w.Code, bytes.TrimSpace(w.Body.Bytes()))
-}
+// show prints the answer of an application to a GET of target.
+var show = adaptertest.Show
 
 // Mount serves the images from the route group of the Handler's prefix,
 // behind the group's own middleware.

@@ -24,6 +24,9 @@
 // into fasthttp's. Fiber's response headers set before the Handler runs
 // (by a CORS middleware, say) are kept unless the Handler sets the same
 // header. The request body is not read: the Handler serves GET and HEAD.
+// The conversion is that of the package imgcdnfasthttp (module
+// github.com/imgcdn/imgcdn/adapters/fasthttp), which the fiber v2 and v3
+// adapters share and which serves plain fasthttp servers too.
 //
 // # What cancels a transformation
 //
@@ -60,6 +63,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	imgcdnfasthttp "github.com/imgcdn/imgcdn/adapters/fasthttp"
 	"github.com/imgcdn/imgcdn/middleware"
 )
 
@@ -96,8 +100,7 @@ func Mount(r fiber.Router, h *middleware.Handler) {
 	if !ok || (rel != "" && rel[0] != '/') {
 		panic(fmt.Sprintf("imgcdnfiber: Mount: the Handler's prefix %q is not under the router's prefix %q", prefix, base))
 	}
-	a := newAdapter(h)
-	r.Get(rel+"/*", a.serve)
+	r.Get(rel+"/*", handler(h))
 }
 
 // Middleware returns a fiber handler, for app.Use, that serves every
@@ -107,11 +110,24 @@ func Mount(r fiber.Router, h *middleware.Handler) {
 // [middleware.Handler.Wrap] does. The application's routes under the prefix
 // are never reached.
 func Middleware(h *middleware.Handler) fiber.Handler {
-	a := newAdapter(h)
+	serve := handler(h)
 	return func(c *fiber.Ctx) error {
 		if !h.Match(string(c.Context().URI().PathOriginal())) {
 			return c.Next()
 		}
-		return a.serve(c)
+		return serve(c)
+	}
+}
+
+// handler returns the fiber handler that serves a request with h, through
+// the conversion of [imgcdnfasthttp.Adapter], with the request context
+// c.UserContext().
+func handler(h *middleware.Handler) fiber.Handler {
+	a := imgcdnfasthttp.NewAdapter(h)
+	return func(c *fiber.Ctx) error {
+		if err := a.Serve(c.UserContext(), c.Context()); err != nil {
+			return fmt.Errorf("imgcdnfiber: %w: %w", fiber.ErrBadRequest, err)
+		}
+		return nil
 	}
 }

@@ -1,36 +1,20 @@
 package imgcdnfiberv3_test
 
 import (
-	"bytes"
-	"fmt"
-	"image"
-	"image/png"
-	"io"
 	"log"
 	"net/http/httptest"
-	"testing/fstest"
 	"time"
 
 	"github.com/gofiber/fiber/v3"
 
 	imgcdnfiberv3 "github.com/imgcdn/imgcdn/adapters/fiberv3"
+	"github.com/imgcdn/imgcdn/internal/adaptertest"
 	"github.com/imgcdn/imgcdn/middleware"
-	"github.com/imgcdn/imgcdn/store"
 )
 
 // sampleImages returns a store holding one opaque 640×480 PNG, cat.png. A
 // server would use store.Dir or an embed.FS through store.FS.
-func sampleImages() store.Store {
-	img := image.NewNRGBA(image.Rect(0, 0, 640, 480))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		log.Fatal(err)
-	}
-	return store.FS(fstest.MapFS{"cat.png": {Data: b.Bytes()}})
-}
+var sampleImages = adaptertest.SampleImages
 
 // show prints the answer of app to a GET of target.
 func show(app *fiber.App, target string) {
@@ -38,16 +22,7 @@ func show(app *fiber.App, target string) {
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if cfg, _, err := image.DecodeConfig(bytes.NewReader(body)); err == nil {
-		fmt.Println(target, resp.StatusCode, resp.Header.Get("Content-Type"), cfg.Width, cfg.Height)
-		return
-	}
-	fmt.Printf("%s %d %s\n", target, resp.StatusCode, bytes.TrimSpace(body))
+	adaptertest.Print(target, resp)
 }
 
 // Mount serves the images from a route group, behind the group's own

@@ -24,6 +24,9 @@
 // into fasthttp's. Fiber's response headers set before the Handler runs
 // (by a CORS middleware, say) are kept unless the Handler sets the same
 // header. The request body is not read: the Handler serves GET and HEAD.
+// The conversion is that of the package imgcdnfasthttp (module
+// github.com/imgcdn/imgcdn/adapters/fasthttp), which the fiber v2 and v3
+// adapters share and which serves plain fasthttp servers too.
 //
 // # What cancels a transformation
 //
@@ -61,6 +64,7 @@ import (
 
 	"github.com/gofiber/fiber/v3"
 
+	imgcdnfasthttp "github.com/imgcdn/imgcdn/adapters/fasthttp"
 	"github.com/imgcdn/imgcdn/middleware"
 )
 
@@ -97,8 +101,7 @@ func Mount(r fiber.Router, h *middleware.Handler) {
 	if !ok || (rel != "" && rel[0] != '/') {
 		panic(fmt.Sprintf("imgcdnfiberv3: Mount: the Handler's prefix %q is not under the router's prefix %q", prefix, base))
 	}
-	a := newAdapter(h)
-	r.Add([]string{fiber.MethodGet, fiber.MethodHead}, rel+"/*", a.serve)
+	r.Add([]string{fiber.MethodGet, fiber.MethodHead}, rel+"/*", handler(h))
 }
 
 // Middleware returns a fiber handler, for app.Use, that serves every
@@ -108,11 +111,24 @@ func Mount(r fiber.Router, h *middleware.Handler) {
 // [middleware.Handler.Wrap] does. The application's routes under the prefix
 // are never reached.
 func Middleware(h *middleware.Handler) fiber.Handler {
-	a := newAdapter(h)
+	serve := handler(h)
 	return func(c fiber.Ctx) error {
 		if !h.Match(string(c.RequestCtx().URI().PathOriginal())) {
 			return c.Next()
 		}
-		return a.serve(c)
+		return serve(c)
+	}
+}
+
+// handler returns the fiber handler that serves a request with h, through
+// the conversion of [imgcdnfasthttp.Adapter], with the request context
+// c.Context().
+func handler(h *middleware.Handler) fiber.Handler {
+	a := imgcdnfasthttp.NewAdapter(h)
+	return func(c fiber.Ctx) error {
+		if err := a.Serve(c.Context(), c.RequestCtx()); err != nil {
+			return fmt.Errorf("imgcdnfiberv3: %w: %w", fiber.ErrBadRequest, err)
+		}
+		return nil
 	}
 }

@@ -3,13 +3,13 @@ package imgcdnfiberv3_test
 import (
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/gofiber/fiber/v3"
 	"github.com/valyala/fasthttp"
 
 	imgcdnfiberv3 "github.com/imgcdn/imgcdn/adapters/fiberv3"
+	"github.com/imgcdn/imgcdn/internal/adaptertest"
 )
 
 // BenchmarkCacheHit measures the cost of fiber around a memory cache hit:
@@ -18,24 +18,9 @@ import (
 // connection). The difference is the adapter's conversion with fiber's
 // routing.
 func BenchmarkCacheHit(b *testing.B) {
-	const target = "/img/tr:w-320/photo.jpg"
-	h := newHandler(b, images(b))
+	h := adaptertest.NewHandler(b, adaptertest.Images(b))
 	b.Run("net-http", func(b *testing.B) {
-		r := httptest.NewRequest(http.MethodGet, target, nil)
-		r.Header.Set("User-Agent", "bench")
-		r.Header.Set("Accept", "image/jpeg,*/*")
-		w := &discardWriter{header: http.Header{}}
-		h.ServeHTTP(w, r)
-		if w.code != http.StatusOK {
-			b.Fatalf("GET %s = %d", target, w.code)
-		}
-		b.SetBytes(int64(w.n))
-		b.ReportAllocs()
-		for b.Loop() {
-			clear(w.header)
-			w.code, w.n = 0, 0
-			h.ServeHTTP(w, r)
-		}
+		adaptertest.BenchServe(b, h, adaptertest.NewRequest(http.MethodGet, adaptertest.BenchTarget, adaptertest.BenchHeader...))
 	})
 	mount := fiber.New()
 	imgcdnfiberv3.Mount(mount, h)
@@ -49,47 +34,18 @@ func BenchmarkCacheHit(b *testing.B) {
 			serve := bc.app.Handler()
 			var req fasthttp.Request
 			req.Header.SetMethod(http.MethodGet)
-			req.SetRequestURI(target)
+			req.SetRequestURI(adaptertest.BenchTarget)
 			req.Header.SetHost("example.com")
-			req.Header.Set("User-Agent", "bench")
-			req.Header.Set("Accept", "image/jpeg,*/*")
+			for i := 0; i+1 < len(adaptertest.BenchHeader); i += 2 {
+				req.Header.Set(adaptertest.BenchHeader[i], adaptertest.BenchHeader[i+1])
+			}
 			var fctx fasthttp.RequestCtx
 			fctx.Init(&req, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1234}, nil)
-			serve(&fctx)
-			if fctx.Response.StatusCode() != http.StatusOK {
-				b.Fatalf("GET %s = %d", target, fctx.Response.StatusCode())
-			}
-			b.SetBytes(int64(len(fctx.Response.Body())))
-			b.ReportAllocs()
-			for b.Loop() {
+			adaptertest.BenchLoop(b, func() (int, int) {
 				fctx.Response.Reset()
 				serve(&fctx)
-			}
-			if fctx.Response.StatusCode() != http.StatusOK {
-				b.Fatalf("GET %s = %d", target, fctx.Response.StatusCode())
-			}
+				return fctx.Response.StatusCode(), len(fctx.Response.Body())
+			})
 		})
 	}
-}
-
-// discardWriter is an http.ResponseWriter that keeps the status and the
-// size of the body only.
-type discardWriter struct {
-	header http.Header
-	code   int
-	n      int
-}
-
-func (w *discardWriter) Header() http.Header { return w.header }
-func (w *discardWriter) WriteHeader(code int) {
-	if w.code == 0 {
-		w.code = code
-	}
-}
-func (w *discardWriter) Write(p []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	w.n += len(p)
-	return len(p), nil
 }

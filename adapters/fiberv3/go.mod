@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/gofiber/fiber/v3 v3.5.0
 	github.com/imgcdn/imgcdn v0.0.0
+	github.com/imgcdn/imgcdn/adapters/fasthttp v0.0.0
 	github.com/valyala/fasthttp v1.73.0
 )
 
@@ -33,3 +34,5 @@ require (
 )
 
 replace github.com/imgcdn/imgcdn => ../..
+
+replace github.com/imgcdn/imgcdn/adapters/fasthttp => ../fasthttp

@@ -11,14 +11,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v5"
@@ -26,22 +22,9 @@ import (
 
 	imgcdnechov5 "github.com/imgcdn/imgcdn/adapters/echov5"
 	"github.com/imgcdn/imgcdn/examples/internal/demo"
-	"github.com/imgcdn/imgcdn/middleware"
-	"github.com/imgcdn/imgcdn/store"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:8080", "listen `address`")
-	dir := flag.String("dir", "", "serve images from this `folder` instead of the embedded samples")
-	flag.Parse()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, *addr, *dir, log, nil); err != nil {
-		log.Error("server failed", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main(run) }
 
 // run serves until ctx is done, then shuts down gracefully with echo v5's
 // StartConfig. When ready is not nil, it receives the listening address
@@ -79,15 +62,7 @@ func run(ctx context.Context, addr, dir string, log *slog.Logger, ready chan<- s
 // newRouter returns the echo server: the images of dir (or the embedded
 // samples) under /img, and the index page at /.
 func newRouter(dir string, log *slog.Logger) (*echo.Echo, error) {
-	images, names, err := demo.Images(dir)
-	if err != nil {
-		return nil, err
-	}
-	h, err := middleware.New(store.FS(images), middleware.WithLogger(log))
-	if err != nil {
-		return nil, err
-	}
-	page, err := demo.IndexPage("echo v5", h.Prefix(), names)
+	h, page, err := demo.New("echo v5", dir, log)
 	if err != nil {
 		return nil, err
 	}

@@ -1,18 +1,23 @@
-// Package demotest checks a running framework example: its index page, an
-// image through the imgcdn handler, a missing image, and a path that is
-// neither.
+// Package demotest checks a framework example: it runs the server, checks
+// its index page, an image through the imgcdn handler, a missing image,
+// and a path that is neither, and shuts it down.
 package demotest
 
 import (
 	"bytes"
+	"context"
 	"image"
 	_ "image/jpeg" // decode the examples' answers
 	_ "image/png"
 	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/imgcdn/imgcdn/examples/internal/demo"
 )
 
 // Check fetches the pages of the example server at base (such as
@@ -58,4 +63,30 @@ func get(t *testing.T, url string) ([]byte, *http.Response) {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 	return b, resp
+}
+
+// Server runs run, an example's server, on a free loopback port with the
+// embedded samples, checks it ([Check]), then cancels its context and
+// checks that it shuts down cleanly within 15 s.
+func Server(t *testing.T, run demo.RunFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "127.0.0.1:0", "", slog.New(slog.DiscardHandler), ready) }()
+	select {
+	case addr := <-ready:
+		Check(t, "http://"+addr)
+	case err := <-done:
+		t.Fatalf("run: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("run after shutdown: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not shut down")
+	}
 }

@@ -1,4 +1,4 @@
-package imgcdnfiber
+package imgcdnfasthttp
 
 import (
 	"context"
@@ -6,85 +6,15 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"sync"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
-
-	"github.com/imgcdn/imgcdn/middleware"
 )
 
-// errShutdown is the cause of the cancellation of the requests in flight
-// when the server shuts down. It is a context.Canceled, so the Handler
-// answers 503.
-var errShutdown = fmt.Errorf("imgcdnfiber: server shutting down: %w", context.Canceled)
-
-// adapter serves fiber requests with a Handler. It is safe for concurrent
-// use.
-type adapter struct {
-	h *middleware.Handler
-	// shutdowns maps the done channel of each fasthttp server that has
-	// served a request (fasthttp makes one per run of Serve and closes it
-	// on Shutdown) to a context cancelled when the channel is closed.
-	shutdowns sync.Map // <-chan struct{} → context.Context
-}
-
-func newAdapter(h *middleware.Handler) *adapter { return &adapter{h: h} }
-
-// serve serves the request of c with the Handler.
-func (a *adapter) serve(c *fiber.Ctx) error {
-	fctx := c.Context()
-	ctx := c.UserContext()
-	if done := fctx.Done(); done != nil {
-		// Cancel the request when the server shuts down.
-		shutdown := a.shutdownContext(done)
-		if ctx == context.Background() {
-			ctx = shutdown // fiber's default: nothing else to keep
-		} else {
-			var cancel context.CancelCauseFunc
-			ctx, cancel = context.WithCancelCause(ctx)
-			stop := context.AfterFunc(shutdown, func() { cancel(context.Cause(shutdown)) })
-			defer stop()
-			defer cancel(nil)
-		}
-	}
-	r, err := newRequest(ctx, fctx)
-	if err != nil {
-		return fmt.Errorf("imgcdnfiber: %w: %w", fiber.ErrBadRequest, err)
-	}
-	w := responseWriter{resp: &fctx.Response, header: make(http.Header, 8)}
-	a.h.ServeHTTP(&w, r)
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	return nil
-}
-
-// shutdownContext returns the context cancelled when the server's done
-// channel is closed: one context, and one goroutine waiting for the
-// channel, per run of a server.
-func (a *adapter) shutdownContext(done <-chan struct{}) context.Context {
-	if ctx, ok := a.shutdowns.Load(done); ok {
-		return ctx.(context.Context)
-	}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	if actual, loaded := a.shutdowns.LoadOrStore(done, ctx); loaded {
-		cancel(nil)
-		return actual.(context.Context)
-	}
-	go func() {
-		<-done
-		cancel(errShutdown)
-		a.shutdowns.Delete(done)
-	}()
-	return ctx
-}
-
-// newRequest returns a server *http.Request for the request of fctx, with
+// NewRequest returns a server *http.Request for the request of fctx, with
 // the context ctx. Unlike fasthttpadaptor.ConvertRequest, it copies what it
 // takes from fctx, so that the request may be used after the fasthttp
 // handler has returned. It has no body.
-func newRequest(ctx context.Context, fctx *fasthttp.RequestCtx) (*http.Request, error) {
+func NewRequest(ctx context.Context, fctx *fasthttp.RequestCtx) (*http.Request, error) {
 	uri := fctx.URI()
 	path, query := uri.PathOriginal(), uri.QueryString()
 	target := make([]byte, 0, len(path)+1+len(query))
@@ -136,39 +66,39 @@ func method(m []byte) string {
 // their values. The keys and values share one string.
 func requestHeader(src *fasthttp.RequestHeader) http.Header {
 	size, count := 0, 0
-	src.VisitAll(func(k, v []byte) {
+	for k, v := range src.All() {
 		size += len(k) + len(v)
 		count++
-	})
+	}
 	dst := make(http.Header, count)
 	if count == 0 {
 		return dst
 	}
 	buf := make([]byte, 0, size)
-	src.VisitAll(func(k, v []byte) {
+	for k, v := range src.All() {
 		buf = append(append(buf, k...), v...)
-	})
+	}
 	packed := string(buf)
 	vals := make([]string, 0, count)
 	off := 0
-	src.VisitAll(func(k, v []byte) {
+	for k, v := range src.All() {
 		if off+len(k)+len(v) > len(packed) {
-			return // the header changed under us; cannot happen
+			break // the header changed under us; cannot happen
 		}
 		key := textproto.CanonicalMIMEHeaderKey(packed[off : off+len(k)])
 		off += len(k)
 		val := packed[off : off+len(v)]
 		off += len(v)
 		if key == "Host" {
-			return
+			continue
 		}
 		if prev, ok := dst[key]; ok {
 			dst[key] = append(prev, val)
-			return
+			continue
 		}
 		vals = append(vals, val)
 		dst[key] = vals[len(vals)-1 : len(vals) : len(vals)]
-	})
+	}
 	return dst
 }
 
