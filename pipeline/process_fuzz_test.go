@@ -27,6 +27,10 @@ func FuzzProcess(f *testing.F) {
 	}
 	f.Add([]byte{0xFF, 0xD8, 0xFF}, "w-10")
 	f.Add(synthetic(f, 7, 5, func(x, y int) color.NRGBA { return color.NRGBA{uint8(x * 30), uint8(y * 50), 9, uint8(x * y * 7)} }), "w-3,h-9,c-force:rt-N33,fl-v")
+	// Compile the AVIF codec once per process, before fuzzing starts.
+	if err := WarmUp(context.Background()); err != nil {
+		f.Fatal(err)
+	}
 	opts := &Options{MaxSourceBytes: 1 << 20, MaxSourcePixels: 1 << 20, MaxOutputSide: 1024, MaxOutputPixels: 1 << 18}
 	f.Fuzz(func(t *testing.T, src []byte, tr string) {
 		chain, err := Parse(tr)

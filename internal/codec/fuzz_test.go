@@ -34,6 +34,11 @@ func FuzzDecode(f *testing.F) {
 	f.Add(append(bmpHeader(2, 2, 24), make([]byte, 16)...))
 	f.Add(gifHeader(4, 4, 2, 2, 3))
 	f.Add(jpegSOF(0xc2, 16, 16))
+	// Compile the AVIF codec once per process, before fuzzing starts, so no
+	// input pays it (a slow input at the deadline fails the run).
+	if err := WarmUp(context.Background()); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var (
 			img *Image
