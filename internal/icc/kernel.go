@@ -59,40 +59,52 @@ func ycbcrRow(dst, ys, cbs, crs []byte, cx []int32) {
 	}
 }
 
-// tetra interpolates the grid tetrahedrally in the cell at sample offset
-// base with axis steps sx, sy, sz and fractions rx, ry, rz (of fracOne).
-func (t *gridTables) tetra(base, sx, sy, sz, rx, ry, rz int) (int, int, int) {
-	var o1, o2, w1, w2, w3 int
+// tetraOrder picks the tetrahedron of a grid cell that holds the point
+// with fractions rx, ry, rz along axes of steps sx, sy, sz: the offsets of
+// its second and third corners from the first, and the weights of the
+// three edges walked from corner to corner.
+func tetraOrder(sx, sy, sz, rx, ry, rz int) (o1, o2, w1, w2, w3 int) {
 	if rx >= ry {
 		switch {
 		case ry >= rz:
-			o1, o2, w1, w2, w3 = sx, sx+sy, rx, ry, rz
+			return sx, sx + sy, rx, ry, rz
 		case rx >= rz:
-			o1, o2, w1, w2, w3 = sx, sx+sz, rx, rz, ry
+			return sx, sx + sz, rx, rz, ry
 		default:
-			o1, o2, w1, w2, w3 = sz, sz+sx, rz, rx, ry
-		}
-	} else {
-		switch {
-		case rx >= rz:
-			o1, o2, w1, w2, w3 = sy, sy+sx, ry, rx, rz
-		case ry >= rz:
-			o1, o2, w1, w2, w3 = sy, sy+sz, ry, rz, rx
-		default:
-			o1, o2, w1, w2, w3 = sz, sz+sy, rz, ry, rx
+			return sz, sz + sx, rz, rx, ry
 		}
 	}
+	switch {
+	case rx >= rz:
+		return sy, sy + sx, ry, rx, rz
+	case ry >= rz:
+		return sy, sy + sz, ry, rz, rx
+	default:
+		return sz, sz + sy, rz, ry, rx
+	}
+}
+
+// cell interpolates the grid in the tetrahedron whose corners lie at
+// sample offsets base, base+o1, base+o2 and base+o3 (see tetraOrder), with
+// edge weights w1, w2, w3 of fracOne.
+func (t *gridTables) cell(base, o1, o2, o3, w1, w2, w3 int) (int, int, int) {
 	d := t.data
 	c0 := d[base : base+3 : base+3]
 	c1 := d[base+o1 : base+o1+3 : base+o1+3]
 	c2 := d[base+o2 : base+o2+3 : base+o2+3]
-	o3 := base + sx + sy + sz
-	c3 := d[o3 : o3+3 : o3+3]
+	c3 := d[base+o3 : base+o3+3 : base+o3+3]
 	const half = fracOne / 2
 	r := int(c0[0]) + ((int(c1[0])-int(c0[0]))*w1+(int(c2[0])-int(c1[0]))*w2+(int(c3[0])-int(c2[0]))*w3+half)>>16
 	g := int(c0[1]) + ((int(c1[1])-int(c0[1]))*w1+(int(c2[1])-int(c1[1]))*w2+(int(c3[1])-int(c2[1]))*w3+half)>>16
 	b := int(c0[2]) + ((int(c1[2])-int(c0[2]))*w1+(int(c2[2])-int(c1[2]))*w2+(int(c3[2])-int(c2[2]))*w3+half)>>16
 	return r, g, b
+}
+
+// tetra interpolates the grid tetrahedrally in the cell at sample offset
+// base with axis steps sx, sy, sz and fractions rx, ry, rz (of fracOne).
+func (t *gridTables) tetra(base, sx, sy, sz, rx, ry, rz int) (int, int, int) {
+	o1, o2, w1, w2, w3 := tetraOrder(sx, sy, sz, rx, ry, rz)
+	return t.cell(base, o1, o2, sx+sy+sz, w1, w2, w3)
 }
 
 // labFinvQ is labFinv in Q16, for t in [labSampleMin, labSampleMax].
@@ -143,50 +155,16 @@ func (t *gridTables) row3(pix []byte) {
 func (t *gridTables) row4(dst, src []byte) {
 	a0, a1, a2, a3 := &t.axes[0], &t.axes[1], &t.axes[2], &t.axes[3]
 	s0, sx, sy, sz := t.stride[0], t.stride[1], t.stride[2], t.stride[3]
-	d := t.data
+	o3 := sx + sy + sz
 	const half = fracOne / 2
 	for i := 0; i+3 < len(src) && i+3 < len(dst); i += 4 {
 		p := src[i : i+4 : i+4]
 		c, m, y, k := a0[p[0]], a1[p[1]], a2[p[2]], a3[p[3]]
 		base := int(c.off + m.off + y.off + k.off)
-		rx, ry, rz := int(m.frac), int(y.frac), int(k.frac)
-		var o1, o2, w1, w2, w3 int
-		if rx >= ry {
-			switch {
-			case ry >= rz:
-				o1, o2, w1, w2, w3 = sx, sx+sy, rx, ry, rz
-			case rx >= rz:
-				o1, o2, w1, w2, w3 = sx, sx+sz, rx, rz, ry
-			default:
-				o1, o2, w1, w2, w3 = sz, sz+sx, rz, rx, ry
-			}
-		} else {
-			switch {
-			case rx >= rz:
-				o1, o2, w1, w2, w3 = sy, sy+sx, ry, rx, rz
-			case ry >= rz:
-				o1, o2, w1, w2, w3 = sy, sy+sz, ry, rz, rx
-			default:
-				o1, o2, w1, w2, w3 = sz, sz+sy, rz, ry, rx
-			}
-		}
-		o3 := sx + sy + sz
-		c0 := d[base : base+3 : base+3]
-		c1 := d[base+o1 : base+o1+3 : base+o1+3]
-		c2 := d[base+o2 : base+o2+3 : base+o2+3]
-		c3 := d[base+o3 : base+o3+3 : base+o3+3]
-		r := int(c0[0]) + ((int(c1[0])-int(c0[0]))*w1+(int(c2[0])-int(c1[0]))*w2+(int(c3[0])-int(c2[0]))*w3+half)>>16
-		g := int(c0[1]) + ((int(c1[1])-int(c0[1]))*w1+(int(c2[1])-int(c1[1]))*w2+(int(c3[1])-int(c2[1]))*w3+half)>>16
-		bl := int(c0[2]) + ((int(c1[2])-int(c0[2]))*w1+(int(c2[2])-int(c1[2]))*w2+(int(c3[2])-int(c2[2]))*w3+half)>>16
+		o1, o2, w1, w2, w3 := tetraOrder(sx, sy, sz, int(m.frac), int(y.frac), int(k.frac))
+		r, g, bl := t.cell(base, o1, o2, o3, w1, w2, w3)
 		if f := int(c.frac); f != 0 {
-			b := base + s0
-			c0 := d[b : b+3 : b+3]
-			c1 := d[b+o1 : b+o1+3 : b+o1+3]
-			c2 := d[b+o2 : b+o2+3 : b+o2+3]
-			c3 := d[b+o3 : b+o3+3 : b+o3+3]
-			r2 := int(c0[0]) + ((int(c1[0])-int(c0[0]))*w1+(int(c2[0])-int(c1[0]))*w2+(int(c3[0])-int(c2[0]))*w3+half)>>16
-			g2 := int(c0[1]) + ((int(c1[1])-int(c0[1]))*w1+(int(c2[1])-int(c1[1]))*w2+(int(c3[1])-int(c2[1]))*w3+half)>>16
-			b2 := int(c0[2]) + ((int(c1[2])-int(c0[2]))*w1+(int(c2[2])-int(c1[2]))*w2+(int(c3[2])-int(c2[2]))*w3+half)>>16
+			r2, g2, b2 := t.cell(base+s0, o1, o2, o3, w1, w2, w3)
 			r += ((r2-r)*f + half) >> 16
 			g += ((g2-g)*f + half) >> 16
 			bl += ((b2-bl)*f + half) >> 16
