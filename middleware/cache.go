@@ -24,21 +24,21 @@ import (
 // keyVersion changes whenever the meaning of a result key changes (the
 // fields hashed, or what the pipeline makes of them), so that results kept
 // in a persistent tier by an older version are never served.
-const keyVersion = "imgcdn-result-1"
+const keyVersion = "imgcdn-result-2"
 
 // resultKey identifies a result: the SHA-256 of the source key, the source
 // version (its ETag), the canonical chain (named transformations expanded,
-// the default transformation applied, the negotiated format set) and the
-// settings that change the output (the default quality). The signature and
+// the default transformation applied), the formats f-auto was offered and
+// the settings that change the output (the default quality, AVIF options). The signature and
 // other query parameters are never part of it.
 type resultKey [sha256.Size]byte
 
 // makeResultKey returns the key of a result. Each field is length-prefixed,
 // so that no two different field lists hash the same bytes.
-func makeResultKey(settings, source, etag, canon string) resultKey {
+func makeResultKey(settings, source, etag, canon, auto string) resultKey {
 	var buf [256]byte
 	b := buf[:0]
-	for _, f := range [...]string{keyVersion, settings, source, etag, canon} {
+	for _, f := range [...]string{keyVersion, settings, source, etag, canon, auto} {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
 	}

@@ -202,8 +202,8 @@ func TestMemoryCacheBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	small := newEntry(makeResultKey("", "a", "1", ""), make([]byte, 900), "image/png", time.Time{})
-	large := newEntry(makeResultKey("", "b", "1", ""), make([]byte, 1100), "image/png", time.Time{})
+	small := newEntry(makeResultKey("", "a", "1", "", ""), make([]byte, 900), "image/png", time.Time{})
+	large := newEntry(makeResultKey("", "b", "1", "", ""), make([]byte, 1100), "image/png", time.Time{})
 	m.set(small)
 	m.set(large)
 	if m.get(small.key) != small {
@@ -214,7 +214,7 @@ func TestMemoryCacheBounds(t *testing.T) {
 	}
 	// Many results stay within the bytes bound.
 	for i := range 100 {
-		m.set(newEntry(makeResultKey("", strconv.Itoa(i), "1", ""), make([]byte, 500), "image/png", time.Time{}))
+		m.set(newEntry(makeResultKey("", strconv.Itoa(i), "1", "", ""), make([]byte, 500), "image/png", time.Time{}))
 	}
 	m.c.CleanUp()
 	if w := m.c.WeightedSize(); w > 8000 {
@@ -226,13 +226,14 @@ func TestMemoryCacheBounds(t *testing.T) {
 }
 
 func TestResultKey(t *testing.T) {
-	base := makeResultKey("q=80", "a.jpg", `"1"`, "w-100")
+	base := makeResultKey("q=80", "a.jpg", `"1"`, "w-100", "")
 	for name, k := range map[string]resultKey{
-		"settings": makeResultKey("q=90", "a.jpg", `"1"`, "w-100"),
-		"source":   makeResultKey("q=80", "b.jpg", `"1"`, "w-100"),
-		"version":  makeResultKey("q=80", "a.jpg", `"2"`, "w-100"),
-		"chain":    makeResultKey("q=80", "a.jpg", `"1"`, "w-101"),
-		"shifted":  makeResultKey("q=80", "a.jp", `g"1"`, "w-100"),
+		"settings": makeResultKey("q=90", "a.jpg", `"1"`, "w-100", ""),
+		"source":   makeResultKey("q=80", "b.jpg", `"1"`, "w-100", ""),
+		"version":  makeResultKey("q=80", "a.jpg", `"2"`, "w-100", ""),
+		"chain":    makeResultKey("q=80", "a.jpg", `"1"`, "w-101", ""),
+		"auto":     makeResultKey("q=80", "a.jpg", `"1"`, "w-100", "webp"),
+		"shifted":  makeResultKey("q=80", "a.jp", `g"1"`, "w-100", ""),
 	} {
 		if k == base {
 			t.Errorf("changing the %s keeps the key", name)

@@ -47,8 +47,10 @@ type Handler struct {
 	canEncode func(pipeline.Format) bool
 	now       func() time.Time
 
-	// autoFormats are the formats f-auto may offer, best first.
+	// autoFormats are the formats f-auto may offer, best first, and
+	// autoChoices what each subset of them means (indexed by autoSet).
 	autoFormats []pipeline.Format
+	autoChoices []autoChoice
 }
 
 // New returns a Handler serving the images of s. It applies the defaults,
@@ -88,6 +90,7 @@ func New(s store.Store, opts ...Option) (*Handler, error) {
 		canEncode:      pipeline.CanEncode,
 		now:            time.Now,
 		autoFormats:    cfg.autoFormats,
+		autoChoices:    autoChoices(cfg.autoFormats),
 	}
 	cfg.logger.Debug("imgcdn: codecs", "avif", codec.AVIFBackend())
 	if cfg.warmUp && slices.Contains(cfg.autoFormats, pipeline.FormatAVIF) && cfg.limits.AVIFEncoder == nil {
@@ -203,7 +206,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 
 	var fkey string
 	if src.known {
-		key := makeResultKey(h.settings, src.key, src.version, rq.canon)
+		key := makeResultKey(h.settings, src.key, src.version, rq.canon, rq.autoKey)
 		if _, ok := r.Header["If-None-Match"]; ok {
 			var buf [etagLen]byte
 			if checkIfNoneMatch(r, string(key.appendETag(buf[:0]))) {
@@ -220,7 +223,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	} else {
 		// Without a version, requests for the same URL share the work
 		// but not a result key.
-		fkey = "?" + makeResultKey(h.settings, src.key, strconv.Itoa(src.from), rq.canon).String()
+		fkey = "?" + makeResultKey(h.settings, src.key, strconv.Itoa(src.from), rq.canon, rq.autoKey).String()
 	}
 
 	e, err := h.flight.do(ctx, fkey, func(ctx context.Context) (*entry, error) {
@@ -288,7 +291,7 @@ func version(info store.Info) string {
 func (h *Handler) produce(ctx context.Context, rq *request, src source) (*entry, error) {
 	var known resultKey
 	if src.known {
-		known = makeResultKey(h.settings, src.key, src.version, rq.canon)
+		known = makeResultKey(h.settings, src.key, src.version, rq.canon, rq.autoKey)
 		if e := h.lookup(ctx, known, src.info.ModTime); e != nil {
 			return e, nil
 		}
@@ -303,7 +306,7 @@ func (h *Handler) produce(ctx context.Context, rq *request, src source) (*entry,
 	if err != nil {
 		return nil, err
 	}
-	k := makeResultKey(h.settings, key, version(info), rq.canon)
+	k := makeResultKey(h.settings, key, version(info), rq.canon, rq.autoKey)
 	if !src.known || k != known {
 		// Unknown before, or changed since Stat: look again.
 		if e := h.lookup(ctx, k, info.ModTime); e != nil {

@@ -16,7 +16,7 @@ const ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sa
 // made once so that serving a cached result does not allocate them. They
 // are never modified.
 type headerValues struct {
-	cacheControl, nosniff, csp, noStore, textPlain, retryAfter, allow, acceptRanges []string
+	cacheControl, nosniff, csp, noStore, textPlain, retryAfter, allow, acceptRanges, varyAccept []string
 }
 
 func newHeaderValues(cacheControl string) headerValues {
@@ -29,6 +29,7 @@ func newHeaderValues(cacheControl string) headerValues {
 		retryAfter:   []string{strconv.Itoa(DefaultRetryAfter)},
 		allow:        []string{"GET, HEAD"},
 		acceptRanges: []string{"bytes"},
+		varyAccept:   []string{"Accept"}[:1:1],
 	}
 }
 
@@ -40,7 +41,12 @@ func (h *Handler) setCommon(hdr http.Header, etag, lastModified []string, vary b
 		hdr["Last-Modified"] = lastModified
 	}
 	if vary {
-		hdr["Vary"] = append(hdr["Vary"], "Accept")
+		if v := hdr["Vary"]; v != nil {
+			hdr["Vary"] = append(v, "Accept")
+		} else {
+			// Shared and full (cap 1): an append elsewhere copies it.
+			hdr["Vary"] = h.hdr.varyAccept
+		}
 	}
 }
 

@@ -11,29 +11,57 @@ import (
 // AVIF, then WebP.
 var DefaultAutoFormats = []pipeline.Format{pipeline.FormatAVIF, pipeline.FormatWebP}
 
-// negotiate returns, best first, the formats of offered that canEncode
-// allows and that the Accept header lists explicitly with a non-zero
-// quality. The pipeline's f-auto takes the first that suits the source
-// (AVIF is skipped for animations and very large sources) and falls back
-// to the source's family (PNG, GIF or JPEG), which every client takes.
-// Wildcards ("image/*", "*/*") do not count, since browsers that cannot
-// decode AVIF or WebP send wildcards too.
+// negotiate returns, as a bit set over the indexes of offered, the offered
+// formats that canEncode allows and that the Accept header lists
+// explicitly with a non-zero quality. The pipeline's f-auto takes the first
+// that suits the source (AVIF is skipped for animations and very large
+// sources) and falls back to the source's family (PNG, GIF or JPEG), which
+// every client takes. Wildcards ("image/*", "*/*") do not count, since
+// browsers that cannot decode AVIF or WebP send wildcards too.
 //
 // varies reports whether the choice depends on Accept: it does whenever
 // one offered format is encodable, since another client would then get
 // another format. While none is, varies is false and no Vary header is
 // needed.
-func negotiate(accept string, offered []pipeline.Format, canEncode func(pipeline.Format) bool) (formats []pipeline.Format, varies bool) {
-	for _, f := range offered {
+func negotiate(accept string, offered []pipeline.Format, canEncode func(pipeline.Format) bool) (set autoSet, varies bool) {
+	for i, f := range offered {
 		if !canEncode(f) {
 			continue
 		}
 		varies = true
 		if accepts(accept, mediaType(f)) {
-			formats = append(formats, f)
+			set |= 1 << i
 		}
 	}
-	return formats, varies
+	return set, varies
+}
+
+// autoSet is a set of the formats a Handler offers to f-auto, as bits over
+// their indexes in its list (at most two formats, so four sets).
+type autoSet uint8
+
+// autoChoice is what a set of accepted formats means for a request: the
+// formats f-auto may choose, best first, and their name in the result key.
+type autoChoice struct {
+	formats []pipeline.Format
+	key     string // "" for the empty set, else "avif-webp" and the like
+}
+
+// autoChoices returns the choice of every subset of offered, indexed by
+// autoSet, made once so that requests do not allocate them.
+func autoChoices(offered []pipeline.Format) []autoChoice {
+	c := make([]autoChoice, 1<<len(offered))
+	for set := range c {
+		var names []string
+		for i, f := range offered {
+			if set&(1<<i) != 0 {
+				c[set].formats = append(c[set].formats, f)
+				names = append(names, f.String())
+			}
+		}
+		c[set].key = strings.Join(names, "-")
+	}
+	return c
 }
 
 // accepts reports whether the Accept header value lists mediaType
@@ -71,9 +99,9 @@ func quality(params string) float64 {
 }
 
 // chooseFormat sets what f-auto may choose for rq (see negotiate) and the
-// canonical form of rq, which names those formats so that clients offered
-// different formats get different results. An explicit f- and orig-true
-// win over negotiation.
+// canonical form of rq. Clients offered different formats get different
+// results: the offered set is part of the result key (rq.autoKey). An
+// explicit f- and orig-true win over negotiation.
 func (h *Handler) chooseFormat(rq *request, accept string) {
 	if rq.original {
 		rq.canon = "orig-true"
@@ -83,15 +111,8 @@ func (h *Handler) chooseFormat(rq *request, accept string) {
 	if rq.format != pipeline.FormatAuto {
 		return
 	}
-	rq.auto, rq.vary = negotiate(accept, h.autoFormats, h.canEncode)
-	if len(rq.auto) > 0 {
-		var b strings.Builder
-		b.WriteString(rq.canon)
-		b.WriteString("|auto")
-		for _, f := range rq.auto {
-			b.WriteByte('-')
-			b.WriteString(f.String())
-		}
-		rq.canon = b.String()
-	}
+	var set autoSet
+	set, rq.vary = negotiate(accept, h.autoFormats, h.canEncode)
+	c := h.autoChoices[set]
+	rq.auto, rq.autoKey = c.formats, c.key
 }

@@ -19,6 +19,20 @@ const (
 	acceptAny      = "*/*"
 )
 
+func TestAutoChoices(t *testing.T) {
+	A, W := pipeline.FormatAVIF, pipeline.FormatWebP
+	c := autoChoices([]pipeline.Format{A, W})
+	want := []autoChoice{{nil, ""}, {[]pipeline.Format{A}, "avif"}, {[]pipeline.Format{W}, "webp"}, {[]pipeline.Format{A, W}, "avif-webp"}}
+	if len(c) != len(want) {
+		t.Fatalf("%d choices, want %d", len(c), len(want))
+	}
+	for set, w := range want {
+		if c[set].key != w.key || !slices.Equal(c[set].formats, w.formats) {
+			t.Errorf("set %b: %v %q, want %v %q", set, c[set].formats, c[set].key, w.formats, w.key)
+		}
+	}
+}
+
 func TestNegotiate(t *testing.T) {
 	all := func(pipeline.Format) bool { return true }
 	none := func(f pipeline.Format) bool { return f != pipeline.FormatAVIF && f != pipeline.FormatWebP }
@@ -52,7 +66,8 @@ func TestNegotiate(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, varies := negotiate(tc.accept, tc.offered, tc.enc)
+			set, varies := negotiate(tc.accept, tc.offered, tc.enc)
+			got := autoChoices(tc.offered)[set].formats
 			if !slices.Equal(got, tc.want) || varies != tc.varies {
 				t.Errorf("negotiate(%q) = %v, %v; want %v, %v", tc.accept, got, varies, tc.want, tc.varies)
 			}

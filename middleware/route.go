@@ -17,8 +17,7 @@ type request struct {
 	// chain is the transformation to run: named transformations
 	// expanded, di- removed and the default transformation applied.
 	chain pipeline.Chain
-	// canon is chain.String() followed by the formats f-auto may choose
-	// ("|auto-avif-webp"), or "orig-true" when original is set.
+	// canon is chain.String(), or "orig-true" when original is set.
 	canon string
 	// format is the output format the URL asked for (the last f- given),
 	// or FormatAuto.
@@ -30,6 +29,8 @@ type request struct {
 	// auto are the formats f-auto may choose over the source's family,
 	// best first: those offered that the client accepts.
 	auto []pipeline.Format
+	// autoKey names auto in the result key ("avif-webp"), "" when empty.
+	autoKey string
 }
 
 // under reports whether the escaped path p is under the mount point, and
